@@ -24,3 +24,16 @@ export interface KeyValueSource {
   entries(cf: ColumnFamily, options?: RangeOptions): AsyncIterable<[Uint8Array, Uint8Array]>
   close(): Promise<void>
 }
+
+/**
+ * Layout of the LevelDB copy: one database; each column family is a sublevel named after it
+ * (`db.sublevel(cf, { keyEncoding: 'view', valueEncoding: 'view' })`), keys and values byte
+ * for byte as in the node's RocksDB. The sublevel `SERVICE_SUBLEVEL` (JSON values) marks the
+ * database as ours and records what was loaded or imported into it.
+ */
+export const SERVICE_SUBLEVEL = 'nc-state-service'
+
+/** Key in `SERVICE_SUBLEVEL` whose value is `{ "format": LEVEL_FORMAT_VERSION, "createdAt": ISO time }`. */
+export const FORMAT_KEY = 'format'
+
+export const LEVEL_FORMAT_VERSION = 1
