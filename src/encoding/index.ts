@@ -13,3 +13,15 @@ export {
   writeBoundedString,
 } from './primitives.js'
 export { computeTrieNodeId, decodeTrieNode, encodeTrieNode, type TrieNode } from './trie-node.js'
+export {
+  ADDRESS_BASE58_LENGTH,
+  ADDRESS_LENGTH,
+  MAINNET,
+  TESTNET,
+  addressChecksum,
+  buildAddress,
+  decodeAddress,
+  encodeAddress,
+  type AddressNetwork,
+  type DecodeAddressOptions,
+} from './address.js'
