@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+let cached: string | undefined
+
+/**
+ * The folder holding this package's `package.json`. Code runs from `src/` (tsx) or from
+ * `dist/src/` (compiled), so data files are found from here, not from the module's own path.
+ */
+export function packageRoot(): string {
+  if (cached !== undefined) return cached
+  let dir = dirname(fileURLToPath(import.meta.url))
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir)
+    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`)
+    dir = parent
+  }
+  cached = dir
+  return dir
+}
+
+/** The conformance corpus bundled in `fixtures/`. */
+export function fixturesDir(): string {
+  return join(packageRoot(), 'fixtures')
+}
