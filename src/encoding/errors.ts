@@ -28,3 +28,23 @@ export class InvalidAddress extends NcStateError {
     this.reason = reason
   }
 }
+
+/** A type descriptor of kind `unsupported`: hathorlib builds no NCType for that annotation. */
+export class UnsupportedTypeError extends NcStateError {
+  constructor(annotation: string, reason: string) {
+    super('NC_TYPE_UNSUPPORTED', `type ${annotation} has no NCType: ${reason}`, { annotation, reason })
+  }
+}
+
+/**
+ * A value that hathorlib's `value_to_json` cannot render, such as a dict whose keys render as
+ * JSON lists. `pythonRepr` is the `repr()` of the exception the node raises there.
+ */
+export class ValueNotRenderableError extends NcStateError {
+  readonly pythonRepr: string
+
+  constructor(message: string, pythonRepr: string, details: Record<string, unknown> = {}) {
+    super('NC_VALUE_NOT_RENDERABLE', message, { ...details, pythonRepr })
+    this.pythonRepr = pythonRepr
+  }
+}

@@ -25,3 +25,29 @@ export {
   type AddressNetwork,
   type DecodeAddressOptions,
 } from './address.js'
+export { UnsupportedTypeError, ValueNotRenderableError } from './errors.js'
+export type { FieldDescription, MethodDescription, NamedType, TypeDescriptor, BlueprintDescription } from './nc-type/descriptor.js'
+export {
+  HTR_TOKEN_UID,
+  type CallerIdValue,
+  type NcJson,
+  type NcJsonObject,
+  type NcRecord,
+  type NcValue,
+  type SignedDataValue,
+} from './nc-type/value.js'
+export { decodeStoredValue, decodeValue } from './nc-type/decode.js'
+export { encodeValue, writeValue } from './nc-type/encode.js'
+export { valueToJson } from './nc-type/json.js'
+export {
+  BALANCE_DESCRIPTOR,
+  decodeAttributeValue,
+  decodeStoredBalance,
+  decodeStoredMetadata,
+  encodeAttributeValue,
+  encodeStoredBalance,
+  encodeStoredMetadata,
+  type Balance,
+  type DecodeAttributeOptions,
+  type StoredAttribute,
+} from './nc-type/stored-attribute.js'

@@ -37,7 +37,7 @@ export function readBoundedString(reader: ByteReader): string {
   const start = reader.position
   const raw = readBoundedBytes(reader)
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(raw)
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw)
   } catch (cause) {
     throw new DecodeError(`invalid UTF-8 string of ${raw.length} bytes at offset ${start}`, {}, { cause })
   }
