@@ -51,3 +51,29 @@ export {
   type DecodeAttributeOptions,
   type StoredAttribute,
 } from './nc-type/stored-attribute.js'
+export {
+  TxVersion,
+  computeVertexHash,
+  isBlock,
+  parseBlock,
+  parseTransaction,
+  readVertexTimestamp,
+  readVertexVersion,
+  vertexKind,
+  type GraphFields,
+  type OnChainBlueprintFields,
+  type ParsedBlock,
+  type ParsedTransaction,
+  type TxInput,
+  type TxOutput,
+  type TxVersionNumber,
+} from './vertex.js'
+export {
+  CODE_KIND_PYTHON_ZLIB,
+  CODE_MAX_SIZE_COMPRESSED,
+  CODE_MAX_SIZE_UNCOMPRESSED,
+  ON_CHAIN_BLUEPRINT_VERSION,
+  extractBlueprintSource,
+  inflateSource,
+  type BlueprintSourceOptions,
+} from './on-chain-blueprint.js'
