@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { fixturesDir } from '../../src/package-root.js'
 
 /** One key/value of the node's storage from `fixtures/conformance/node-dump.jsonl`. */
 export interface DumpRow {
@@ -8,10 +9,11 @@ export interface DumpRow {
   value: string
 }
 
-const fixtures = fileURLToPath(new URL('../../fixtures/conformance/', import.meta.url))
+// Found from the package root, so the tests run both under tsx and compiled into dist/.
+const conformanceDir = join(fixturesDir(), 'conformance')
 
 export function readDump(cf?: string): DumpRow[] {
-  const rows = readFileSync(fixtures + 'node-dump.jsonl', 'utf8')
+  const rows = readFileSync(join(conformanceDir, 'node-dump.jsonl'), 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as DumpRow)
@@ -19,5 +21,5 @@ export function readDump(cf?: string): DumpRow[] {
 }
 
 export function readFixtureText(name: string): string {
-  return readFileSync(fixtures + name, 'utf8')
+  return readFileSync(join(conformanceDir, name), 'utf8')
 }
