@@ -77,3 +77,4 @@ export {
   inflateSource,
   type BlueprintSourceOptions,
 } from './on-chain-blueprint.js'
+export { assertSupportedType, findUnsupportedType } from './nc-type/supported.js'

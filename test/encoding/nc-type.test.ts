@@ -8,6 +8,8 @@ import type { TypeDescriptor } from '../../src/encoding/nc-type/descriptor.js'
 import { decodeStoredValue, decodeValue } from '../../src/encoding/nc-type/decode.js'
 import { encodeValue } from '../../src/encoding/nc-type/encode.js'
 import { valueToJson } from '../../src/encoding/nc-type/json.js'
+import { decodeAttributeValue } from '../../src/encoding/nc-type/stored-attribute.js'
+import { findUnsupportedType } from '../../src/encoding/nc-type/supported.js'
 import type { NcJson, NcValue } from '../../src/encoding/nc-type/value.js'
 
 const STR: TypeDescriptor = { kind: 'str' }
@@ -326,4 +328,12 @@ test('nested optional tuple round trips', () => {
   const encoded = encodeValue(type, value)
   assert.deepEqual(decodeStoredValue(type, encoded), value)
   assert.deepEqual(valueToJson(type, value), { a: [1n, ['01'.repeat(32), '02'.repeat(32)]], b: null })
+})
+
+test('nested unsupported type is found', () => {
+  const unsupported: TypeDescriptor = { kind: 'unsupported', annotation: 'dict[str, int]', reason: 'dict is not a field type' }
+  const nested: TypeDescriptor = { kind: 'tuple', items: [INT, { kind: 'optional', inner: unsupported }] }
+  assert.deepEqual(findUnsupportedType(nested), { annotation: 'dict[str, int]', reason: 'dict is not a field type' })
+  assert.equal(findUnsupportedType({ kind: 'dict', key: STR, value: { kind: 'list', item: INT } }), null)
+  assert.throws(() => decodeAttributeValue(nested, Uint8Array.of(0)), UnsupportedTypeError)
 })

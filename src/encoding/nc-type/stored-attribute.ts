@@ -4,6 +4,7 @@ import { readBool, writeBool } from '../primitives.js'
 import { decodeValue } from './decode.js'
 import type { TypeDescriptor } from './descriptor.js'
 import { writeValue } from './encode.js'
+import { assertSupportedType } from './supported.js'
 import type { NcValue } from './value.js'
 
 /**
@@ -23,12 +24,18 @@ export interface DecodeAttributeOptions {
   rejectTrailingBytes?: boolean
 }
 
-/** Decodes a stored attribute value (trie node content) of type `descriptor`. */
+/**
+ * Decodes a stored attribute value (trie node content) of type `descriptor`. A descriptor with
+ * an unsupported type at any depth throws `UnsupportedTypeError` even for a deleted value,
+ * because the node fails to build the NCType before it reads the value.
+ */
 export function decodeAttributeValue(
   descriptor: TypeDescriptor,
   bytes: Uint8Array,
   options: DecodeAttributeOptions = {},
 ): StoredAttribute {
+  assertSupportedType(descriptor)
+
   const reader = new ByteReader(bytes)
   if (!readBool(reader)) return { deleted: true }
 
