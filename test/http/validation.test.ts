@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+
+import { parseBatchBody, parseStateQuery } from '../../src/http/validation.js'
+import { QueryError } from '../../src/query/errors.js'
+
+function messageOf(action: () => unknown): string {
+  try {
+    action()
+  } catch (error) {
+    assert.ok(error instanceof QueryError, `expected a QueryError, got ${String(error)}`)
+    assert.equal(error.status, 400)
+    return error.message
+  }
+  assert.fail('expected the request to be rejected')
+}
+
+test('state query turns single values into lists', () => {
+  const request = parseStateQuery({ id: 'ab', 'fields[]': 'x', block_height: '12' })
+  assert.deepEqual(request.fields, ['x'])
+  assert.deepEqual(request.balances, [])
+  assert.equal(request.selector.blockHeight, 12)
+})
+
+test('state query without id names the parameter', () => {
+  assert.equal(messageOf(() => parseStateQuery({ block_height: '3' })), 'missing required parameter: id')
+})
+
+test('state query rejects a non-integer height', () => {
+  assert.match(messageOf(() => parseStateQuery({ id: 'ab', block_height: 'abc' })), /^invalid block_height: "abc"/)
+  assert.match(messageOf(() => parseStateQuery({ id: 'ab', block_height: '-1' })), /^invalid block_height/)
+})
+
+test('state query rejects a repeated single parameter', () => {
+  assert.match(messageOf(() => parseStateQuery({ id: ['ab', 'cd'] })), /^parameter id must be given once/)
+})
+
+test('state query ignores unknown parameters', () => {
+  assert.equal(parseStateQuery({ id: 'ab', other: '1' }).id, 'ab')
+})
+
+test('batch body rejects in the reference order', () => {
+  assert.equal(messageOf(() => parseBatchBody({ block_heights: [1] })), 'missing required parameter: id')
+  assert.equal(messageOf(() => parseBatchBody([])), 'missing required parameter: id')
+  assert.equal(messageOf(() => parseBatchBody({ id: 'ab', block_heights: [] })), 'Missing required parameter: block_heights')
+  assert.equal(messageOf(() => parseBatchBody({ id: 'ab' })), 'Missing required parameter: block_heights')
+  assert.equal(messageOf(() => parseBatchBody({ id: 'ab', block_heights: [-1, 2] })), 'block_heights must hold integers from 0')
+  assert.equal(messageOf(() => parseBatchBody({ id: 'ab', block_heights: [1.5] })), 'block_heights must hold integers from 0')
+  assert.equal(messageOf(() => parseBatchBody({ id: 'ab', block_heights: Array.from({ length: 101 }, (_, i) => i) })),
+    'Too many blocks requested. Maximum is 100')
+  assert.equal(messageOf(() => parseBatchBody({ id: 'ab', block_heights: [1], fields: 'paused' })), 'fields must be an array of strings')
+  assert.equal(messageOf(() => parseBatchBody({ id: 'ab', block_heights: [1], calls: [1] })), 'calls must be an array of strings')
+})
+
+test('batch body rejects unknown keys by name', () => {
+  assert.match(messageOf(() => parseBatchBody({ id: 'ab', block_heights: [1], field: ['x'] })), /^unknown parameter: field;/)
+})
+
+test('batch body keeps heights in order with repeats', () => {
+  assert.deepEqual(parseBatchBody({ id: 'ab', block_heights: [50, 10, 50] }).blockHeights, [50, 10, 50])
+})
