@@ -134,7 +134,7 @@ export class ByteReader {
   readLengthPrefixedString(): string {
     const raw = this.readLengthPrefixedBytes()
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(raw)
+      return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(raw)
     } catch (cause) {
       throw new DecodeError(`invalid UTF-8 string of ${raw.length} bytes`, {}, { cause })
     }

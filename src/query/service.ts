@@ -4,17 +4,21 @@ import type { Logger } from '../logging.js'
 import { CachedTrieNodeSource } from '../nano/index.js'
 import { extractBlueprintSource } from '../encoding/on-chain-blueprint.js'
 import { describeBlueprint } from '../sandbox/describe.js'
+import { getSandboxPyodide } from '../sandbox/pyodide.js'
 import type { KeyValueSource } from '../storage/column-families.js'
 import { openLevelSource } from '../storage/level-source.js'
+import { openRocksDbSource } from '../storage/rocksdb/rocksdb-source.js'
 import { NodeStorage } from '../storage/node-storage.js'
 import type { BlueprintDescriber, ViewCallRunner } from './chain.js'
 import { StorageChainReader } from './level-chain.js'
 import { StateQuery } from './state-query.js'
 
 export interface StateServiceOptions {
-  /** LevelDB copy to read. Exactly one of `dbPath` and `source` is given. */
+  /** LevelDB copy to read. Exactly one of `dbPath`, `rocksdbPath` and `source` is given. */
   dbPath?: string
-  /** Any other key/value source, such as a RocksDB directory opened by the storage layer. */
+  /** A node's RocksDB directory, read in place. */
+  rocksdbPath?: string
+  /** Any other key/value source. */
   source?: KeyValueSource
   /** Folder of `<blueprint id hex>.py` files for blueprints that are not on chain. */
   builtinBlueprintsDir?: string
@@ -32,7 +36,7 @@ export interface StateService {
 
 /** Opens the storage, the trie node cache and the blueprint describer, and builds the state query on them. */
 export async function openStateService(options: StateServiceOptions): Promise<StateService> {
-  const source = options.source ?? (await openLevelSource(requirePath(options.dbPath)))
+  const source = await openSource(options)
   const storage = new NodeStorage(source)
   const nodes = new CachedTrieNodeSource(storage, { cacheMaxBytes: options.trieCacheBytes })
   const catalog = { getSource: async (id: Uint8Array) => extractBlueprintSource(await storage.requireVertexBytes(id)) }
@@ -45,6 +49,9 @@ export async function openStateService(options: StateServiceOptions): Promise<St
     },
   }
 
+  // Loading Pyodide takes seconds: pay it before the first request, not during it.
+  await getSandboxPyodide()
+
   const query = new StateQuery({ chain: new StorageChainReader(storage, nodes), blueprints, viewCalls: options.viewCalls })
   return {
     query,
@@ -53,7 +60,11 @@ export async function openStateService(options: StateServiceOptions): Promise<St
   }
 }
 
-function requirePath(path: string | undefined): string {
-  if (path === undefined) throw new TypeError('openStateService needs dbPath or source')
-  return path
+async function openSource(options: StateServiceOptions): Promise<KeyValueSource> {
+  const given = [options.dbPath, options.rocksdbPath, options.source].filter((value) => value !== undefined)
+  if (given.length !== 1) throw new TypeError('openStateService needs exactly one of dbPath, rocksdbPath and source')
+
+  if (options.source !== undefined) return options.source
+  if (options.rocksdbPath !== undefined) return openRocksDbSource(options.rocksdbPath)
+  return openLevelSource(options.dbPath!)
 }

@@ -1,4 +1,4 @@
-import { decodeAttributeValue, valueToJson } from '../encoding/index.js'
+import { decodeAttributeValue, findUnsupportedType, valueToJson } from '../encoding/index.js'
 import type { BlueprintDescription, FieldDescription } from '../encoding/nc-type/descriptor.js'
 import type { BlockInfo, BlueprintDescriber, CallResult, ChainReader, ContractStateReader, ViewCallRunner } from './chain.js'
 import { isWellFormedFieldName } from './field-names.js'
@@ -110,9 +110,9 @@ async function renderField(state: ContractStateReader, byName: Map<string, Field
   const field = byName.get(name)
   if (field === undefined) return { errmsg: 'not a blueprint field' }
 
-  // The node builds the field's NCType before it reads storage, so a type it cannot build
-  // is reported even when the field was never written.
-  if (field.type.kind === 'unsupported') return { errmsg: 'field cannot be rendered' }
+  // The node builds the field's NCType before it reads storage, so a type it cannot build,
+  // at any depth, is reported even when the field was never written.
+  if (findUnsupportedType(field.type) !== null) return { errmsg: 'field cannot be rendered' }
 
   const stored = await state.attribute(new TextEncoder().encode(name))
   if (stored === undefined) return { errmsg: 'field not found' }

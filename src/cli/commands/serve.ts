@@ -1,0 +1,81 @@
+import type { Server } from 'node:http'
+
+import { type Command, InvalidArgumentError } from 'commander'
+
+import { createServerApp } from '../../http/app.js'
+import { createLogger } from '../../logging.js'
+import { openStateService, type StateService } from '../../query/service.js'
+import { ensureFixtureDatabase } from '../fixture-db.js'
+import { packageVersion } from '../version.js'
+
+interface ServeOptions {
+  db?: string
+  rocksdb?: string
+  host: string
+  port: number
+  builtinBlueprints?: string
+  trieCacheMb: number
+  bodyLimit: string
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('serve GET /v1a/nano_contract/state and POST /v1a/nano_contract/state/batch')
+    .option('--db <dir>', 'LevelDB copy to serve (default: the bundled fixture database, built on first start)')
+    .option('--rocksdb <dir>', 'serve straight from a node\'s RocksDB directory instead of a LevelDB copy')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--port <number>', 'TCP port to listen on', parsePort, 8080)
+    .option('--builtin-blueprints <dir>', 'folder of <blueprint id hex>.py sources for blueprints that are not on chain')
+    .option('--trie-cache-mb <number>', 'upper bound of the trie node cache, in MiB', parsePositiveInteger, 64)
+    .option('--body-limit <size>', 'largest accepted request body, e.g. 256kb', '256kb')
+    .action(serve)
+}
+
+async function serve(options: ServeOptions): Promise<void> {
+  const logger = createLogger()
+  if (options.db !== undefined && options.rocksdb !== undefined) {
+    throw new InvalidArgumentError('give either --db or --rocksdb, not both')
+  }
+
+  const { app, setReady } = createServerApp({ logger, version: packageVersion(), bodyLimit: options.bodyLimit })
+  const server: Server = app.listen(options.port, options.host)
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve)
+    server.once('error', reject)
+  })
+  logger.info('listening', { host: options.host, port: options.port })
+
+  let service: StateService | undefined
+  const shutdown = (signal: string) => {
+    logger.info('stopping', { signal })
+    server.close()
+    void service?.close().finally(() => process.exit(0))
+    if (service === undefined) process.exit(0)
+  }
+  process.once('SIGINT', shutdown)
+  process.once('SIGTERM', shutdown)
+
+  const dbPath = options.rocksdb === undefined ? options.db ?? (await ensureFixtureDatabase(logger)) : undefined
+  service = await openStateService({
+    dbPath,
+    rocksdbPath: options.rocksdb,
+    builtinBlueprintsDir: options.builtinBlueprints,
+    trieCacheBytes: options.trieCacheMb * 1024 * 1024,
+    logger,
+  })
+  setReady(service.query)
+  logger.info('ready', { db: dbPath, rocksdb: options.rocksdb })
+}
+
+function parsePort(text: string): number {
+  const port = Number(text)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError(`expected a TCP port from 0 to 65535, got ${text}`)
+  return port
+}
+
+function parsePositiveInteger(text: string): number {
+  const value = Number(text)
+  if (!Number.isInteger(value) || value <= 0) throw new InvalidArgumentError(`expected a positive integer, got ${text}`)
+  return value
+}

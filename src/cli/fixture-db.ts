@@ -1,0 +1,22 @@
+import { existsSync, renameSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+
+import type { Logger } from '../logging.js'
+import { fixturesDir } from '../package-root.js'
+import { loadDump } from '../storage/load-dump.js'
+
+/** LevelDB copy of the bundled corpus, built on first use from its dump. */
+export const FIXTURE_DB_PATH = join(fixturesDir(), 'db')
+export const FIXTURE_DUMP_PATH = join(fixturesDir(), 'conformance', 'node-dump.jsonl')
+
+export async function ensureFixtureDatabase(logger: Logger): Promise<string> {
+  if (!existsSync(FIXTURE_DB_PATH)) {
+    logger.info('building fixture database', { dump: FIXTURE_DUMP_PATH, db: FIXTURE_DB_PATH })
+    // Built aside and renamed, so an interrupted build never leaves a half-filled database behind.
+    const partial = `${FIXTURE_DB_PATH}.partial-${process.pid}`
+    rmSync(partial, { recursive: true, force: true })
+    await loadDump(FIXTURE_DUMP_PATH, partial)
+    renameSync(partial, FIXTURE_DB_PATH)
+  }
+  return FIXTURE_DB_PATH
+}
