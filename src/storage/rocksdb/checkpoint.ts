@@ -1,0 +1,101 @@
+import { constants } from 'node:fs'
+import { copyFile, link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+import { ImportError } from './errors.js'
+
+/** File whose presence marks a directory as a checkpoint made by this package, safe to delete. */
+const CHECKPOINT_MARKER = 'NC_STATE_CHECKPOINT'
+
+/** RocksDB never rewrites table and blob files, so a hard link to them is as good as a copy. */
+const IMMUTABLE_FILE = /^\d+\.(sst|blob)$/
+
+/** Files RocksDB reads or rewrites at open; copied so that the source directory is never written. */
+const MUTABLE_FILE = /^(CURRENT|IDENTITY|MANIFEST-\d+|OPTIONS-\d+|\d+\.log)$/
+
+export interface Checkpoint {
+  /** Directory made by `createCheckpoint`; delete it with `removeCheckpoint`. */
+  directory: string
+  /** The RocksDB directory inside it, which is safe to open read-write. */
+  databasePath: string
+  linkedFiles: number
+  copiedFiles: number
+  copiedBytes: number
+}
+
+/**
+ * Creates `directory` (or empties it when an earlier run of this package left it) and marks it
+ * as a checkpoint, so that a later run may delete it. Throws `NC_IMPORT_CHECKPOINT_INVALID` when
+ * the directory exists, is not empty and has no marker.
+ */
+export async function prepareCheckpointDirectory(directory: string): Promise<void> {
+  const entries = await readdir(directory).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') {
+      return undefined
+    }
+    throw new ImportError('NC_IMPORT_CHECKPOINT_INVALID', `cannot use ${directory} as checkpoint directory: ${error.message}`, { path: directory }, { cause: error })
+  })
+
+  if (entries !== undefined && entries.length > 0) {
+    if (!entries.includes(CHECKPOINT_MARKER)) {
+      throw new ImportError('NC_IMPORT_CHECKPOINT_INVALID',
+        `checkpoint directory ${directory} exists and was not made by nc-state; pass an empty or missing directory`,
+        { path: directory })
+    }
+    await rm(directory, { recursive: true, force: true })
+  }
+
+  await mkdir(directory, { recursive: true })
+  await writeFile(join(directory, CHECKPOINT_MARKER), 'Temporary copy of a RocksDB directory made by nc-state; safe to delete.\n')
+}
+
+/**
+ * Fills a prepared checkpoint directory with a copy of the RocksDB at `source` that RocksDB can
+ * open read-write without touching the source: table files are hard-linked (copied when the
+ * checkpoint is on another file system), the manifest, WAL, CURRENT, IDENTITY and OPTIONS files
+ * are copied, and LOCK and the info logs are left out.
+ */
+export async function createCheckpoint(source: string, directory: string): Promise<Checkpoint> {
+  const databasePath = join(directory, 'db')
+  await mkdir(databasePath)
+
+  const checkpoint: Checkpoint = { directory, databasePath, linkedFiles: 0, copiedFiles: 0, copiedBytes: 0 }
+  for (const name of await readdir(source)) {
+    const from = join(source, name)
+    const to = join(databasePath, name)
+
+    if (IMMUTABLE_FILE.test(name)) {
+      if (await tryLink(from, to)) {
+        checkpoint.linkedFiles += 1
+        continue
+      }
+    } else if (!MUTABLE_FILE.test(name)) {
+      continue
+    }
+
+    // FICLONE makes a copy-on-write clone where the file system supports it (btrfs, XFS).
+    await copyFile(from, to, constants.COPYFILE_FICLONE)
+    checkpoint.copiedFiles += 1
+    checkpoint.copiedBytes += (await stat(to)).size
+  }
+
+  return checkpoint
+}
+
+async function tryLink(from: string, to: string): Promise<boolean> {
+  try {
+    await link(from, to)
+    return true
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EXDEV' || code === 'EPERM' || code === 'EACCES' || code === 'EROFS' || code === 'EMLINK' || code === 'ENOTSUP') {
+      return false
+    }
+    throw error
+  }
+}
+
+/** Deletes a checkpoint directory; a missing directory is not an error. */
+export async function removeCheckpoint(directory: string): Promise<void> {
+  await rm(directory, { recursive: true, force: true })
+}

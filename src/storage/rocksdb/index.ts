@@ -1,0 +1,8 @@
+export { ImportError, type ImportErrorCode } from './errors.js'
+export { EntryDigest } from './entry-digest.js'
+export { importNodeRocksDb, IMPORT_ORDER, type ImportOptions, type ImportProgress } from './import-node-rocksdb.js'
+export { IMPORT_PROGRESS_KEY, IMPORT_RECORD_KEY, type ImportSummary } from './import-records.js'
+export { inspectNodeDirectory, NODE_DATABASE_DIRECTORY, type NodeDirectory } from './node-directory.js'
+export { openRocksDbSource, type RocksDbSourceOptions } from './rocksdb-source.js'
+export type { ColumnFamilyCounts } from './sync-column-family.js'
+export { verifyImport, type ColumnFamilyVerification, type VerifyOptions, type VerifyReport } from './verify-import.js'
