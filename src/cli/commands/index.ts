@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 
+import * as importCommand from './import.js'
 import * as loadDump from './load-dump.js'
 import * as openapi from './openapi.js'
 import * as serve from './serve.js'
@@ -8,5 +9,6 @@ import * as serve from './serve.js'
 export function registerCommands(program: Command): void {
   serve.register(program)
   loadDump.register(program)
+  importCommand.register(program)
   openapi.register(program)
 }
