@@ -1,0 +1,12 @@
+/** Public API of the package: the router, the state-query module and what opens it. */
+export { NcStateError, DecodeError, StorageError } from './errors.js'
+export { createNanoContractRouter, type NanoContractRouterOptions } from './http/router.js'
+export { createServerApp, type ServerAppOptions } from './http/app.js'
+export { buildOpenApiDocument } from './http/openapi.js'
+export { parseJson, stringifyJson } from './http/json.js'
+export { QueryError, type QueryErrorCode } from './query/errors.js'
+export { openStateService, type StateService, type StateServiceOptions } from './query/service.js'
+export { StateQuery, MAX_BATCH_HEIGHTS, type BatchRequest, type BatchResult, type BatchSnapshot, type StateRequest } from './query/state-query.js'
+export type { Snapshot, StateParts } from './query/snapshot.js'
+export type { BlockSelector } from './query/block-selector.js'
+export { loadDump } from './storage/load-dump.js'
