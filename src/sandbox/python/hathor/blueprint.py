@@ -8,6 +8,7 @@ from typing import Any
 
 from hathor.decorators import FALLBACK_METHOD, INITIALIZE_METHOD, MethodKind, method_kind
 from hathor.exceptions import BlueprintSyntaxError
+from hathor.containers import node_for
 from hathor.fields import FieldLayout, field_layout
 
 FORBIDDEN_FIELD_NAMES = frozenset({'syscall', 'log'})
@@ -44,16 +45,27 @@ class Field:
     def __field_layout__(self) -> FieldLayout:
         return self.__layout
 
-    def __get__(self, instance: Any, owner: Any = None) -> Any:
+    def __node(self, instance: Any) -> Any:
         if instance is None:
-            return self
-        return instance.syscall.__fields__.get(self.__name, self.__layout)
+            # As in the node, a field read from the class itself is missing, so `getattr(cls, field, None)` is None.
+            raise AttributeError(f'field `{self.__name}` has no value outside a contract')
+        return node_for(instance.syscall.__storage__, self.__layout)
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        node = self.__node(instance)
+        try:
+            return node.get_value(self.__name.encode('utf-8'))
+        except KeyError:
+            raise AttributeError('attribute not initialized')
 
     def __set__(self, instance: Any, value: Any) -> None:
-        instance.syscall.__fields__.set(self.__name, self.__layout, value)
+        self.__node(instance).set_value(self.__name.encode('utf-8'), value)
 
     def __delete__(self, instance: Any) -> None:
-        instance.syscall.__fields__.delete(self.__name, self.__layout)
+        try:
+            self.__node(instance).del_value(self.__name.encode('utf-8'))
+        except KeyError:
+            raise AttributeError('attribute not initialized')
 
 
 class _BlueprintBase(type):

@@ -19,7 +19,9 @@ from operator import or_
 from types import MappingProxyType, NoneType, UnionType
 from typing import Any, NamedTuple
 
+from hathor.address import ADDRESS_SIZE, decode_address, encode_address
 from hathor.types import (
+    HATHOR_TOKEN_UID,
     Address,
     Amount,
     BlueprintId,
@@ -153,8 +155,108 @@ def check_type(annotation: Any, type_map: TypeMap) -> None:
     nc_type_for(annotation, type_map)
 
 
+class SerializationError(Exception):
+    """Bytes that do not decode as the expected value, or a value too long to encode."""
+
+
+# Largest encoding of a bytes or str value, length prefix included (hathorlib's default bound).
+BYTES_MAX_LENGTH = 2 ** 16
+# Largest encoding of an `int` or `Amount` (signed or unsigned LEB128).
+VARINT_MAX_BYTES = 32
+
+
+class Reader:
+    """Cursor over stored bytes."""
+
+    __slots__ = ('data', 'offset')
+
+    def __init__(self, data: bytes) -> None:
+        self.data = bytes(data)
+        self.offset = 0
+
+    def read(self, size: int) -> bytes:
+        end = self.offset + size
+        if size < 0 or end > len(self.data):
+            raise SerializationError(f'expected {size} more bytes at offset {self.offset}, {len(self.data) - self.offset} left')
+        chunk = self.data[self.offset:end]
+        self.offset = end
+        return chunk
+
+    def read_byte(self) -> int:
+        return self.read(1)[0]
+
+    def finish(self) -> None:
+        if self.offset != len(self.data):
+            raise SerializationError(f'{len(self.data) - self.offset} trailing bytes after the value')
+
+
+def encode_leb128(out: bytearray, value: int, *, signed: bool, max_bytes: int | None = None) -> None:
+    start = len(out)
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if signed:
+            done = (value == 0 and not byte & 0x40) or (value == -1 and byte & 0x40)
+        else:
+            done = value == 0
+        out.append(byte if done else byte | 0x80)
+        if done:
+            break
+    if max_bytes is not None and len(out) - start > max_bytes:
+        raise ValueError('value too long')
+
+
+def decode_leb128(reader: Reader, *, signed: bool, max_bytes: int | None = None) -> int:
+    result = 0
+    shift = 0
+    count = 0
+    while True:
+        count += 1
+        if max_bytes is not None and count > max_bytes:
+            raise ValueError('value too long')
+        byte = reader.read_byte()
+        result |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            if signed and byte & 0x40:
+                result -= 1 << shift
+            return result
+
+
+def encode_bytes(out: bytearray, data: bytes) -> None:
+    start = len(out)
+    encode_leb128(out, len(data), signed=False)
+    out += data
+    if len(out) - start > BYTES_MAX_LENGTH:
+        raise SerializationError('bytes value too long')
+
+
+def decode_bytes(reader: Reader) -> bytes:
+    start = reader.offset
+    size = decode_leb128(reader, signed=False)
+    data = reader.read(size)
+    if reader.offset - start > BYTES_MAX_LENGTH:
+        raise SerializationError('bytes value too long')
+    return data
+
+
+def encode_bool(out: bytearray, value: bool) -> None:
+    out.append(1 if value else 0)
+
+
+def decode_bool(reader: Reader) -> bool:
+    byte = reader.read_byte()
+    if byte > 1:
+        raise SerializationError(f'invalid bool byte {byte}')
+    return byte == 1
+
+
 class NCType:
-    """One annotation's storage and JSON form. Subclasses implement `build` and `descriptor`."""
+    """One annotation's storage and JSON form.
+
+    Subclasses implement `build`, `descriptor`, and the hooks `check` (raise TypeError or ValueError
+    for a value of the wrong type), `encode`, `decode`, `to_json` and `from_json`.
+    """
 
     hashable: bool = True
     actual_type: Any = None
@@ -165,6 +267,59 @@ class NCType:
 
     def descriptor(self) -> dict:
         raise NotImplementedError
+
+    def check(self, value: Any, deep: bool) -> None:
+        raise NotImplementedError
+
+    def encode(self, out: bytearray, value: Any) -> None:
+        raise NotImplementedError
+
+    def decode(self, reader: Reader) -> Any:
+        raise NotImplementedError
+
+    def to_json(self, value: Any) -> Any:
+        raise ValueError('this class does not support JSON conversion')
+
+    def from_json(self, json_value: Any) -> Any:
+        raise ValueError('this class does not support JSON conversion')
+
+    # The public operations check values on the way, as hathorlib's NCType does.
+
+    def serialize(self, out: bytearray, value: Any) -> None:
+        self.check(value, False)
+        self.encode(out, value)
+
+    def deserialize(self, reader: Reader) -> Any:
+        value = self.wrap(self.decode(reader))
+        self.check(value, False)
+        return value
+
+    def to_bytes(self, value: Any) -> bytes:
+        out = bytearray()
+        self.serialize(out, value)
+        return bytes(out)
+
+    def from_bytes(self, data: bytes) -> Any:
+        reader = Reader(data)
+        value = self.deserialize(reader)
+        reader.finish()
+        return value
+
+    def value_to_json(self, value: Any) -> Any:
+        self.check(value, False)
+        return self.to_json(value)
+
+    def json_to_value(self, json_value: Any) -> Any:
+        value = self.wrap(self.from_json(json_value))
+        self.check(value, False)
+        return value
+
+    def wrap(self, value: Any) -> Any:
+        """Turn a base value into the declared newtype-like class (`int` into `Amount`)."""
+        actual = self.actual_type
+        if not isinstance(actual, type) or isinstance(value, actual) or not issubclass(actual, type(value)):
+            return value
+        return actual(value)
 
 
 class BoolNCType(NCType):
@@ -177,6 +332,24 @@ class BoolNCType(NCType):
     def descriptor(self) -> dict:
         return {'kind': 'bool'}
 
+    def check(self, value: Any, deep: bool) -> None:
+        if not isinstance(value, bool):
+            raise TypeError('expected boolean')
+
+    def encode(self, out: bytearray, value: Any) -> None:
+        encode_bool(out, value)
+
+    def decode(self, reader: Reader) -> Any:
+        return decode_bool(reader)
+
+    def to_json(self, value: Any) -> Any:
+        return value
+
+    def from_json(self, json_value: Any) -> Any:
+        if not isinstance(json_value, bool):
+            raise ValueError('expected bool')
+        return json_value
+
 
 class StrNCType(NCType):
     @classmethod
@@ -188,8 +361,50 @@ class StrNCType(NCType):
     def descriptor(self) -> dict:
         return {'kind': 'str'}
 
+    def check(self, value: Any, deep: bool) -> None:
+        if not isinstance(value, str):
+            raise TypeError('expected str')
 
-class BytesNCType(NCType):
+    def encode(self, out: bytearray, value: Any) -> None:
+        encode_bytes(out, value.encode('utf-8'))
+
+    def decode(self, reader: Reader) -> Any:
+        return decode_bytes(reader).decode('utf-8')
+
+    def to_json(self, value: Any) -> Any:
+        return value
+
+    def from_json(self, json_value: Any) -> Any:
+        if not isinstance(json_value, str):
+            raise ValueError('expected str')
+        return json_value
+
+
+class _BytesLikeNCType(NCType):
+    """Length-prefixed bytes, shown as hex."""
+
+    value_class: type = bytes
+
+    def check(self, value: Any, deep: bool) -> None:
+        if not isinstance(value, bytes):
+            raise TypeError('expected bytes instance')
+
+    def encode(self, out: bytearray, value: Any) -> None:
+        encode_bytes(out, bytes(value))
+
+    def decode(self, reader: Reader) -> Any:
+        return self.value_class(decode_bytes(reader))
+
+    def to_json(self, value: Any) -> Any:
+        return bytes(value).hex()
+
+    def from_json(self, json_value: Any) -> Any:
+        if not isinstance(json_value, str):
+            raise ValueError('expected str')
+        return self.value_class(bytes.fromhex(json_value))
+
+
+class BytesNCType(_BytesLikeNCType):
     @classmethod
     def build(cls, annotation: Any, type_map: TypeMap) -> NCType:
         if annotation is not bytes:
@@ -200,8 +415,10 @@ class BytesNCType(NCType):
         return {'kind': 'bytes'}
 
 
-class TxOutputScriptNCType(NCType):
+class TxOutputScriptNCType(_BytesLikeNCType):
     """Length-prefixed bytes, like `bytes`, but values are `TxOutputScript`."""
+
+    value_class = TxOutputScript
 
     @classmethod
     def build(cls, annotation: Any, type_map: TypeMap) -> NCType:
@@ -214,22 +431,59 @@ class TxOutputScriptNCType(NCType):
 
 
 class _IntNCType(NCType):
+    signed: bool = True
+    lower_bound: int = 0
+    upper_bound: int = 0
+
     @classmethod
     def build(cls, annotation: Any, type_map: TypeMap) -> NCType:
         if not is_subclass(annotation, int):
             raise TypeError('expected int type')
         return cls()
 
+    def check(self, value: Any, deep: bool) -> None:
+        if not isinstance(value, int):
+            raise TypeError('expected integer')
+        if value > self.upper_bound:
+            raise ValueError('above upper bound')
+        if value < self.lower_bound:
+            raise ValueError('below lower bound')
 
-class VarInt32NCType(_IntNCType):
+    def to_json(self, value: Any) -> Any:
+        return int(value)
+
+
+class _VarIntNCType(_IntNCType):
+    def encode(self, out: bytearray, value: Any) -> None:
+        encode_leb128(out, int(value), signed=self.signed, max_bytes=VARINT_MAX_BYTES)
+
+    def decode(self, reader: Reader) -> Any:
+        return decode_leb128(reader, signed=self.signed, max_bytes=VARINT_MAX_BYTES)
+
+    def from_json(self, json_value: Any) -> Any:
+        if not isinstance(json_value, (int, str)):
+            raise ValueError('expected int or str')
+        return int(json_value)
+
+
+class VarInt32NCType(_VarIntNCType):
     """Signed LEB128 of at most 32 bytes (`int`)."""
+
+    signed = True
+    # hathorlib's bounds for 32 LEB128 bytes, asymmetric as there.
+    upper_bound = 2 ** (VARINT_MAX_BYTES * 7 - 1) - 1
+    lower_bound = -(2 ** (VARINT_MAX_BYTES * 7))
 
     def descriptor(self) -> dict:
         return {'kind': 'int'}
 
 
-class VarUint32NCType(_IntNCType):
+class VarUint32NCType(_VarIntNCType):
     """Unsigned LEB128 of at most 32 bytes (`Amount`)."""
+
+    signed = False
+    upper_bound = 2 ** (VARINT_MAX_BYTES * 7) - 1
+    lower_bound = 0
 
     def descriptor(self) -> dict:
         return {'kind': 'amount'}
@@ -238,8 +492,23 @@ class VarUint32NCType(_IntNCType):
 class Uint32NCType(_IntNCType):
     """4-byte big-endian unsigned integer (`Timestamp`)."""
 
+    signed = False
+    upper_bound = 2 ** 32 - 1
+    lower_bound = 0
+
     def descriptor(self) -> dict:
         return {'kind': 'timestamp'}
+
+    def encode(self, out: bytearray, value: Any) -> None:
+        out += int(value).to_bytes(4, 'big')
+
+    def decode(self, reader: Reader) -> Any:
+        return int.from_bytes(reader.read(4), 'big')
+
+    def from_json(self, json_value: Any) -> Any:
+        if not isinstance(json_value, int):
+            raise ValueError('expected int')
+        return json_value
 
 
 class Bytes32NCType(NCType):
@@ -257,8 +526,33 @@ class Bytes32NCType(NCType):
             name = 'VertexId'
         return {'kind': 'bytes32', 'name': name}
 
+    def _value_class(self) -> type:
+        return self.actual_type if isinstance(self.actual_type, type) else bytes
+
+    def check(self, value: Any, deep: bool) -> None:
+        if not isinstance(value, bytes):
+            raise TypeError(f'expected bytes type, not {type(value)}')
+        if len(value) != 32:
+            raise TypeError(f'value has {len(value)} bytes, expected {self._value_class().__name__} to always have 32 bytes')
+
+    def encode(self, out: bytearray, value: Any) -> None:
+        out += bytes(value)
+
+    def decode(self, reader: Reader) -> Any:
+        return self._value_class()(reader.read(32))
+
+    def to_json(self, value: Any) -> Any:
+        return bytes(value).hex()
+
+    def from_json(self, json_value: Any) -> Any:
+        if not isinstance(json_value, str):
+            raise ValueError('expected str')
+        return self._value_class()(bytes.fromhex(json_value))
+
 
 class TokenUidNCType(NCType):
+    """HTR's one byte 0x00 (stored as an absent optional) or 32 bytes."""
+
     @classmethod
     def build(cls, annotation: Any, type_map: TypeMap) -> NCType:
         if not is_subclass(annotation, bytes):
@@ -267,6 +561,35 @@ class TokenUidNCType(NCType):
 
     def descriptor(self) -> dict:
         return {'kind': 'token_uid'}
+
+    def check(self, value: Any, deep: bool) -> None:
+        if not isinstance(value, bytes):
+            raise TypeError('expected bytes instance')
+        if bytes(value) != HATHOR_TOKEN_UID and len(value) != 32:
+            raise TypeError(f'value has {len(value)} bytes, expected TokenUid to always have 32 bytes')
+
+    def encode(self, out: bytearray, value: Any) -> None:
+        if bytes(value) == HATHOR_TOKEN_UID:
+            encode_bool(out, False)
+        else:
+            encode_bool(out, True)
+            out += bytes(value)
+
+    def decode(self, reader: Reader) -> Any:
+        return TokenUid(reader.read(32) if decode_bool(reader) else HATHOR_TOKEN_UID)
+
+    def to_json(self, value: Any) -> Any:
+        return '00' if bytes(value) == HATHOR_TOKEN_UID else bytes(value).hex()
+
+    def from_json(self, json_value: Any) -> Any:
+        if not isinstance(json_value, str):
+            raise ValueError('expected str')
+        if json_value == '00':
+            return TokenUid(HATHOR_TOKEN_UID)
+        data = bytes.fromhex(json_value)
+        if len(data) != 32:
+            raise ValueError('TokenUid must either be a null byte or have 32 bytes')
+        return TokenUid(data)
 
 
 class AddressNCType(NCType):
@@ -279,9 +602,29 @@ class AddressNCType(NCType):
     def descriptor(self) -> dict:
         return {'kind': 'address'}
 
+    def check(self, value: Any, deep: bool) -> None:
+        if not isinstance(value, bytes):
+            raise TypeError('expected bytes type')
+        if len(value) != ADDRESS_SIZE:
+            raise ValueError(f'an address must always have {ADDRESS_SIZE} bytes')
+
+    def encode(self, out: bytearray, value: Any) -> None:
+        out += bytes(value)
+
+    def decode(self, reader: Reader) -> Any:
+        return Address(reader.read(ADDRESS_SIZE))
+
+    def to_json(self, value: Any) -> Any:
+        return encode_address(value)
+
+    def from_json(self, json_value: Any) -> Any:
+        if not isinstance(json_value, str):
+            raise ValueError('expected str')
+        return Address(decode_address(json_value))
+
 
 class CallerIdNCType(NCType):
-    """`Address | ContractId`, stored with a tag byte."""
+    """`Address | ContractId`, stored after a tag byte (0 address, 1 contract)."""
 
     @classmethod
     def build(cls, annotation: Any, type_map: TypeMap) -> NCType:
@@ -295,6 +638,37 @@ class CallerIdNCType(NCType):
     def descriptor(self) -> dict:
         return {'kind': 'caller_id'}
 
+    def check(self, value: Any, deep: bool) -> None:
+        if isinstance(value, Address):
+            if len(value) != ADDRESS_SIZE:
+                raise ValueError(f'an address must always have {ADDRESS_SIZE} bytes')
+        elif isinstance(value, ContractId):
+            if len(value) != 32:
+                raise ValueError('an contract id must always have 32 bytes')
+        else:
+            raise TypeError('expected Address or ContractId')
+
+    def encode(self, out: bytearray, value: Any) -> None:
+        encode_bool(out, isinstance(value, ContractId))
+        out += bytes(value)
+
+    def decode(self, reader: Reader) -> Any:
+        if decode_bool(reader):
+            return ContractId(reader.read(32))
+        return Address(reader.read(ADDRESS_SIZE))
+
+    def to_json(self, value: Any) -> Any:
+        return encode_address(value) if isinstance(value, Address) else bytes(value).hex()
+
+    def from_json(self, json_value: Any) -> Any:
+        if not isinstance(json_value, str):
+            raise ValueError('expected str')
+        if len(json_value) == 34:
+            return Address(decode_address(json_value))
+        if len(json_value) == 64:
+            return ContractId(bytes.fromhex(json_value))
+        raise ValueError(f'cannot decode "{json_value}" as CallerId')
+
 
 class NullNCType(NCType):
     @classmethod
@@ -305,6 +679,24 @@ class NullNCType(NCType):
 
     def descriptor(self) -> dict:
         return {'kind': 'null'}
+
+    def check(self, value: Any, deep: bool) -> None:
+        if value is not None:
+            raise TypeError('expected None')
+
+    def encode(self, out: bytearray, value: Any) -> None:
+        pass
+
+    def decode(self, reader: Reader) -> Any:
+        return None
+
+    def to_json(self, value: Any) -> Any:
+        return None
+
+    def from_json(self, json_value: Any) -> Any:
+        if json_value is not None:
+            raise ValueError('expected None/null')
+        return None
 
 
 class OptionalNCType(NCType):
@@ -324,6 +716,26 @@ class OptionalNCType(NCType):
 
     def descriptor(self) -> dict:
         return {'kind': 'optional', 'inner': self.inner.descriptor()}
+
+    def check(self, value: Any, deep: bool) -> None:
+        if value is not None and deep:
+            self.inner.check(value, True)
+
+    def encode(self, out: bytearray, value: Any) -> None:
+        if value is None:
+            encode_bool(out, False)
+        else:
+            encode_bool(out, True)
+            self.inner.serialize(out, value)
+
+    def decode(self, reader: Reader) -> Any:
+        return self.inner.deserialize(reader) if decode_bool(reader) else None
+
+    def to_json(self, value: Any) -> Any:
+        return None if value is None else self.inner.value_to_json(value)
+
+    def from_json(self, json_value: Any) -> Any:
+        return None if json_value is None else self.inner.json_to_value(json_value)
 
 
 class TupleNCType(NCType):
@@ -353,6 +765,49 @@ class TupleNCType(NCType):
             return {'kind': 'variadic_tuple', 'item': self.items[0].descriptor()}
         return {'kind': 'tuple', 'items': [item.descriptor() for item in self.items]}
 
+    def check(self, value: Any, deep: bool) -> None:
+        if not isinstance(value, (tuple, list)):
+            raise TypeError('expected tuple-like')
+        if not deep:
+            return
+        if self.variadic:
+            for item in value:
+                self.items[0].check(item, True)
+            return
+        if len(value) != len(self.items):
+            raise TypeError('wrong tuple size')
+        for item, item_type in zip(value, self.items):
+            item_type.check(item, True)
+
+    def encode(self, out: bytearray, value: Any) -> None:
+        if self.variadic:
+            encode_leb128(out, len(value), signed=False)
+            for item in value:
+                self.items[0].serialize(out, item)
+            return
+        if len(value) != len(self.items):
+            raise TypeError('wrong tuple size')
+        for item, item_type in zip(value, self.items):
+            item_type.serialize(out, item)
+
+    def decode(self, reader: Reader) -> Any:
+        if self.variadic:
+            count = decode_leb128(reader, signed=False)
+            return tuple(self.items[0].deserialize(reader) for _ in range(count))
+        return tuple(item_type.deserialize(reader) for item_type in self.items)
+
+    def to_json(self, value: Any) -> Any:
+        if self.variadic:
+            return [self.items[0].value_to_json(item) for item in value]
+        return [item_type.value_to_json(item) for item, item_type in zip(value, self.items)]
+
+    def from_json(self, json_value: Any) -> Any:
+        if not isinstance(json_value, list):
+            raise ValueError('expected list')
+        if self.variadic:
+            return tuple(self.items[0].json_to_value(item) for item in json_value)
+        return tuple(item_type.json_to_value(item) for item, item_type in zip(json_value, self.items))
+
 
 class _CollectionNCType(NCType):
     kind: str = ''
@@ -378,13 +833,49 @@ class _CollectionNCType(NCType):
     def descriptor(self) -> dict:
         return {'kind': self.kind, 'item': self.item.descriptor()}
 
+    def make(self, items: Any) -> Any:
+        raise NotImplementedError
+
+    def check(self, value: Any, deep: bool) -> None:
+        if not isinstance(value, Collection):
+            raise TypeError('expected Collection type')
+        if deep:
+            for item in value:
+                self.check_item(item)
+
+    def check_item(self, item: Any) -> None:
+        self.item.check(item, True)
+
+    def encode(self, out: bytearray, value: Any) -> None:
+        encode_leb128(out, len(value), signed=False)
+        for item in value:
+            self.item.serialize(out, item)
+
+    def decode(self, reader: Reader) -> Any:
+        count = decode_leb128(reader, signed=False)
+        return self.make(self.item.deserialize(reader) for _ in range(count))
+
+    def to_json(self, value: Any) -> Any:
+        return [self.item.value_to_json(item) for item in value]
+
+    def from_json(self, json_value: Any) -> Any:
+        if not isinstance(json_value, list):
+            raise ValueError('expected list')
+        return self.make(self.item.json_to_value(item) for item in json_value)
+
 
 class ListNCType(_CollectionNCType):
     kind = 'list'
 
+    def make(self, items: Any) -> Any:
+        return list(items)
+
 
 class DequeNCType(_CollectionNCType):
     kind = 'deque'
+
+    def make(self, items: Any) -> Any:
+        return deque(items)
 
 
 class SetNCType(_CollectionNCType):
@@ -402,10 +893,21 @@ class SetNCType(_CollectionNCType):
             raise TypeError(f'{args[0]} is not hashable')
         return args[0]
 
+    def make(self, items: Any) -> Any:
+        return set(items)
+
+    def check_item(self, item: Any) -> None:
+        if not isinstance(item, Hashable):
+            raise TypeError('expected Hashable type')
+        super().check_item(item)
+
 
 class FrozenSetNCType(SetNCType):
     kind = 'frozenset'
     hashable = True
+
+    def make(self, items: Any) -> Any:
+        return frozenset(items)
 
 
 class DictNCType(NCType):
@@ -433,6 +935,36 @@ class DictNCType(NCType):
     def descriptor(self) -> dict:
         return {'kind': 'dict', 'key': self.key.descriptor(), 'value': self.value.descriptor()}
 
+    def check(self, value: Any, deep: bool) -> None:
+        if not isinstance(value, Mapping):
+            raise TypeError('expected Mapping type')
+        if deep:
+            for key, item in value.items():
+                self.key.check(key, True)
+                self.value.check(item, True)
+
+    def encode(self, out: bytearray, value: Any) -> None:
+        encode_leb128(out, len(value), signed=False)
+        for key, item in value.items():
+            self.key.serialize(out, key)
+            self.value.serialize(out, item)
+
+    def decode(self, reader: Reader) -> Any:
+        count = decode_leb128(reader, signed=False)
+        result = {}
+        for _ in range(count):
+            key = self.key.deserialize(reader)
+            result[key] = self.value.deserialize(reader)
+        return result
+
+    def to_json(self, value: Any) -> Any:
+        return {self.key.value_to_json(key): self.value.value_to_json(item) for key, item in value.items()}
+
+    def from_json(self, json_value: Any) -> Any:
+        if not isinstance(json_value, dict):
+            raise ValueError('expected dict')
+        return {self.key.json_to_value(key): self.value.json_to_value(item) for key, item in json_value.items()}
+
 
 class NamedTupleNCType(NCType):
     def __init__(self, tuple_class: type, names: list[str], items: list[NCType]) -> None:
@@ -453,6 +985,30 @@ class NamedTupleNCType(NCType):
         fields = [{'name': name, 'type': item.descriptor()} for name, item in zip(self.names, self.items)]
         return {'kind': 'namedtuple', 'name': self.tuple_class.__name__, 'fields': fields}
 
+    def check(self, value: Any, deep: bool) -> None:
+        if not isinstance(value, (tuple, self.tuple_class)):
+            raise TypeError('expected tuple or namedtuple')
+        if len(value) != len(self.items):
+            raise TypeError('wrong number of arguments')
+        if deep:
+            for item, item_type in zip(value, self.items):
+                item_type.check(item, True)
+
+    def encode(self, out: bytearray, value: Any) -> None:
+        for item, item_type in zip(value, self.items):
+            item_type.serialize(out, item)
+
+    def decode(self, reader: Reader) -> Any:
+        return self.tuple_class(*(item_type.deserialize(reader) for item_type in self.items))
+
+    def to_json(self, value: Any) -> Any:
+        return [item_type.value_to_json(item) for item, item_type in zip(value, self.items)]
+
+    def from_json(self, json_value: Any) -> Any:
+        if not isinstance(json_value, list):
+            raise ValueError('expected list')
+        return self.tuple_class(*(item_type.json_to_value(item) for item, item_type in zip(json_value, self.items)))
+
 
 class SignedDataNCType(NCType):
     def __init__(self, inner: NCType, inner_type: Any) -> None:
@@ -472,6 +1028,36 @@ class SignedDataNCType(NCType):
 
     def descriptor(self) -> dict:
         return {'kind': 'signed_data', 'inner': self.inner.descriptor()}
+
+    def check(self, value: Any, deep: bool) -> None:
+        if not isinstance(value, SignedData):
+            raise TypeError('expected SignedData')
+        if deep:
+            self.inner.check(value.data, True)
+
+    def encode(self, out: bytearray, value: Any) -> None:
+        self.inner.serialize(out, value.data)
+        encode_leb128(out, len(value.script_input), signed=False)
+        out += bytes(value.script_input)
+
+    def decode(self, reader: Reader) -> Any:
+        data = self.inner.deserialize(reader)
+        script_input = reader.read(decode_leb128(reader, signed=False))
+        return SignedData[self.inner_type](data, script_input)
+
+    def to_json(self, value: Any) -> Any:
+        return [self.inner.value_to_json(value.data), value.script_input.hex()]
+
+    def from_json(self, json_value: Any) -> Any:
+        if not isinstance(json_value, list):
+            raise ValueError('expected list')
+        if len(json_value) != 2:
+            raise ValueError('expected list of 2 elements')
+        data_json, signature_json = json_value
+        data = self.inner.json_to_value(data_json)
+        if not isinstance(signature_json, str):
+            raise ValueError('expected str for signature')
+        return SignedData[self.inner_type](data, bytes.fromhex(signature_json))
 
 
 # The node's maps, key for key: which NCType class each origin uses.

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import json
 
+from typing import Any
+
+from hathor.exceptions import NCFail
+from ncsandbox.calls import run_calls
 from ncsandbox.describe import describe_blueprint
 from ncsandbox.loader import BlueprintRejected, LoadedBlueprint, load_blueprint
+from ncsandbox.storage import HostError, host_call
 
 # Blueprint ids name immutable code, so a loaded class never goes stale.
 _loaded: dict[str, LoadedBlueprint] = {}
@@ -32,3 +37,45 @@ def describe_source(blueprint_id: str, source: str) -> str:
     except BlueprintRejected as e:
         return json.dumps({'ok': False, 'check': e.check, 'reason': e.reason})
     return json.dumps({'ok': True, 'description': describe_blueprint(loaded.blueprint_class, blueprint_id)})
+
+
+def _class_loader(host: Any) -> Any:
+    """Return a function from blueprint id (bytes) to its class, loading the source from the host once."""
+    def load_class(blueprint_id: bytes) -> type | None:
+        key = blueprint_id.hex()
+        loaded = _loaded.get(key)
+        if loaded is None:
+            source = host_call(host.blueprint_source, key)
+            if source is None:
+                return None
+            try:
+                loaded = load(key, source)
+            except BlueprintRejected as e:
+                raise NCFail(f'blueprint {key} cannot be loaded: {e.reason}')
+        return loaded.blueprint_class
+    return load_class
+
+
+def describe_stored(host: Any, blueprint_id: str) -> str:
+    """Describe a blueprint whose source the host reads from storage (or the built-in folder)."""
+    loaded = _loaded.get(blueprint_id)
+    if loaded is None:
+        source = host_call(host.blueprint_source, blueprint_id)
+        if source is None:
+            return json.dumps({'ok': False, 'check': 'not_found', 'reason': f'no blueprint source for {blueprint_id}'})
+        return describe_source(blueprint_id, source)
+    return json.dumps({'ok': True, 'description': describe_blueprint(loaded.blueprint_class, blueprint_id)})
+
+
+def call_views(host: Any, block_root: str, contract_id: str, calls_json: str) -> str:
+    """Answer the view calls `calls_json` (a JSON array of call strings) for a contract at a block root.
+
+    Returns `{"ok": true, "results": {call: {"value": ...} | {"errmsg": ...}}}`, or
+    `{"ok": false, "error": ...}` when reading storage failed.
+    """
+    calls = json.loads(calls_json)
+    try:
+        results = run_calls(host, _class_loader(host), block_root, contract_id, calls)
+    except HostError as e:
+        return json.dumps({'ok': False, 'error': str(e)})
+    return json.dumps({'ok': True, 'results': results})
