@@ -9,7 +9,7 @@ import type { KeyValueSource } from '../storage/column-families.js'
 import { openLevelSource } from '../storage/level-source.js'
 import { openRocksDbSource } from '../storage/rocksdb/rocksdb-source.js'
 import { NodeStorage } from '../storage/node-storage.js'
-import type { BlueprintDescriber, ViewCallRunner } from './chain.js'
+import type { BlueprintDescriber, ChainReader, ViewCallRunner } from './chain.js'
 import { StorageChainReader } from './level-chain.js'
 import { StateQuery } from './state-query.js'
 
@@ -30,6 +30,8 @@ export interface StateServiceOptions {
 
 export interface StateService {
   query: StateQuery
+  /** The chain as the query reads it, for callers that need blocks or contract roots directly. */
+  chain: ChainReader
   storage: NodeStorage
   close(): Promise<void>
 }
@@ -52,9 +54,11 @@ export async function openStateService(options: StateServiceOptions): Promise<St
   // Loading Pyodide takes seconds: pay it before the first request, not during it.
   await getSandboxPyodide()
 
-  const query = new StateQuery({ chain: new StorageChainReader(storage, nodes), blueprints, viewCalls: options.viewCalls })
+  const chain = new StorageChainReader(storage, nodes)
+  const query = new StateQuery({ chain, blueprints, viewCalls: options.viewCalls })
   return {
     query,
+    chain,
     storage,
     close: () => source.close(),
   }
