@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { after, before, describe, test } from 'node:test'
+
+import { ViewCallExecutor } from '../../src/sandbox/view-call-executor.js'
+import { findPackageRoot } from '../../src/sandbox/pyodide.js'
+import { loadDump } from '../../src/storage/load-dump.js'
+
+const root = findPackageRoot(import.meta.url)
+const corpusDir = path.join(root, 'fixtures', 'conformance')
+const chain = JSON.parse(readFileSync(path.join(corpusDir, 'chain.json'), 'utf8')) as {
+  blocks: Array<{ height: number; nc_block_root_id: string }>
+  blueprints: Record<string, string>
+  contracts: Record<string, string>
+}
+
+// TypeZoo's own source plus hostile views. A built-in blueprint file takes precedence over the
+// on-chain code, so the corpus's TypeZoo contract runs these views against its real storage.
+const HOSTILE_VIEWS = `
+    @view
+    def loop_forever(self) -> int:
+        count = 0
+        while True:
+            count += 1
+        return count
+
+    @view
+    def huge_allocation(self) -> int:
+        return len(b'x' * (2 ** 34))
+
+    @view
+    def growing_allocation(self) -> int:
+        chunks = []
+        while True:
+            chunks.append(bytes(50000000))
+        return len(chunks)
+
+    @view
+    def uninterruptible(self) -> int:
+        return len(str(7 ** (10 ** 8)))
+
+    @view
+    def recurse(self, depth: int) -> int:
+        return self.recurse(depth + 1)
+
+    @view
+    def write_field(self) -> int:
+        self.small = 7
+        return self.small
+
+    @view
+    def emit(self) -> int:
+        self.syscall.emit_event(b'x')
+        return 1
+`
+
+let workDir: string
+let executor: ViewCallExecutor
+const zoo = chain.contracts.zoo!
+const blockRootId = chain.blocks.find((b) => b.height === 10)!.nc_block_root_id
+
+before(async () => {
+  workDir = mkdtempSync(path.join(tmpdir(), 'nc-sandbox-hostile-'))
+  const dbPath = path.join(workDir, 'db')
+  await loadDump(path.join(corpusDir, 'node-dump.jsonl'), dbPath)
+
+  const builtinDir = path.join(workDir, 'blueprints')
+  mkdirSync(builtinDir)
+  const zooSource = readFileSync(path.join(root, 'test', 'sandbox', 'blueprints', 'type_zoo.py'), 'utf8')
+  writeFileSync(path.join(builtinDir, `${chain.blueprints.type_zoo!}.py`), zooSource + HOSTILE_VIEWS)
+
+  executor = new ViewCallExecutor({ dbPath, workers: 1, timeoutMs: 1500, memoryLimitMb: 512, builtinBlueprintsDir: builtinDir })
+  await executor.start()
+})
+
+after(async () => {
+  await executor?.close()
+  rmSync(workDir, { recursive: true, force: true })
+})
+
+async function callZoo(call: string): Promise<unknown> {
+  const results = await executor.call({ blockRootId, contractId: zoo, calls: [call] })
+  return results[call]
+}
+
+async function assertStillServing(): Promise<void> {
+  assert.deepEqual(await callZoo('get_small()'), { value: 42n })
+}
+
+describe('hostile views', () => {
+  test('endless loop hits the time limit', async () => {
+    const started = Date.now()
+    assert.deepEqual(await callZoo('loop_forever()'), { errmsg: "NCFail('view call exceeded the time limit of 1500 ms')" })
+    assert.ok(Date.now() - started < 4000, `took ${Date.now() - started} ms`)
+    await assertStillServing()
+  })
+
+  test('huge allocation fails as NCFail', async () => {
+    assert.deepEqual(await callZoo('huge_allocation()'), { errmsg: 'NCFail()' })
+    await assertStillServing()
+  })
+
+  test('growing allocation is stopped', async () => {
+    const answer = await callZoo('growing_allocation()') as { errmsg?: string }
+    assert.ok(answer.errmsg === 'NCFail()' || answer.errmsg?.includes('time limit'), JSON.stringify(answer))
+    await assertStillServing()
+  })
+
+  test('uninterruptible work replaces the worker', async () => {
+    assert.deepEqual(await callZoo('uninterruptible()'), { errmsg: "NCFail('view call exceeded the time limit of 1500 ms')" })
+    await assertStillServing()
+  })
+
+  test('deep recursion fails as NCFail', async () => {
+    assert.deepEqual(await callZoo('recurse(0)'), { errmsg: 'NCFail()' })
+    await assertStillServing()
+  })
+
+  test('view writing a field is rejected', async () => {
+    assert.deepEqual(await callZoo('write_field()'), { errmsg: "NCViewMethodError('view methods cannot change the state')" })
+    await assertStillServing()
+  })
+
+  test('view calling a state-changing syscall', async () => {
+    assert.deepEqual(await callZoo('emit()'), { errmsg: "NCViewMethodError('@view method cannot call `syscall.emit_event`')" })
+  })
+
+  test('other calls of a request still answer', async () => {
+    const results = await executor.call({ blockRootId, contractId: zoo, calls: ['loop_forever()', 'get_text()', 'divide(7, 2)'] })
+    assert.deepEqual(results['get_text()'], { value: 'olá, nano ☃' })
+    assert.deepEqual(results['divide(7, 2)'], { value: 3n })
+    assert.ok('errmsg' in results['loop_forever()']!)
+  })
+})
