@@ -1,8 +1,7 @@
 import { bytesToHex } from '../encoding/index.js'
 import type { BlueprintDescription } from '../encoding/nc-type/descriptor.js'
 import type { Logger } from '../logging.js'
-import { CachedTrieNodeSource } from '../nano/index.js'
-import { extractBlueprintSource } from '../encoding/on-chain-blueprint.js'
+import { BlueprintCatalog, CachedTrieNodeSource } from '../nano/index.js'
 import { describeBlueprint } from '../sandbox/describe.js'
 import { getSandboxPyodide } from '../sandbox/pyodide.js'
 import type { KeyValueSource } from '../storage/column-families.js'
@@ -41,7 +40,7 @@ export async function openStateService(options: StateServiceOptions): Promise<St
   const source = await openSource(options)
   const storage = new NodeStorage(source)
   const nodes = new CachedTrieNodeSource(storage, { cacheMaxBytes: options.trieCacheBytes })
-  const catalog = { getSource: async (id: Uint8Array) => extractBlueprintSource(await storage.requireVertexBytes(id)) }
+  const catalog = new BlueprintCatalog(storage, { builtinDir: options.builtinBlueprintsDir, logger: options.logger })
 
   const blueprints: BlueprintDescriber = {
     async describe(blueprintId: Uint8Array): Promise<BlueprintDescription> {
