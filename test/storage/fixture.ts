@@ -23,6 +23,8 @@ export interface Chain {
   blueprints: Record<string, string>
   contracts: Record<string, string>
   tokens: Record<string, string>
+  /** Base58 addresses by name. */
+  addresses: Record<string, string>
 }
 
 export interface StateCase {
