@@ -32,4 +32,4 @@ export {
   type VertexMetadata,
   type VertexStaticMetadata,
 } from './node-storage.js'
-export { LOAD_DUMP_KEY, readServiceRecord, writeServiceRecord, type FormatRecord, type LoadDumpRecord } from './service-records.js'
+export { LOAD_DUMP_KEY, clearServiceRecords, readServiceRecord, writeServiceRecord, type FormatRecord, type LoadDumpRecord } from './service-records.js'

@@ -77,7 +77,7 @@ export class LevelKeyValueSource implements KeyValueSource {
       const values = await this.sublevel(cf).getMany(keys)
       return values.map(toView)
     } catch (cause) {
-      throw this.readFailed(cf, keys[0], cause)
+      throw this.readFailed(cf, undefined, cause)
     }
   }
 

@@ -9,7 +9,7 @@ import { ClassicLevel } from 'classic-level'
 import { NcStateError, StorageError } from '../errors.js'
 import { COLUMN_FAMILIES, FORMAT_KEY, LEVEL_FORMAT_VERSION, SERVICE_SUBLEVEL, type ColumnFamily } from './column-families.js'
 import { columnFamilySublevels, openSublevels, type LevelDatabase } from './level-source.js'
-import { LOAD_DUMP_KEY, readServiceRecord, writeServiceRecord, type FormatRecord, type LoadDumpRecord } from './service-records.js'
+import { clearServiceRecords, LOAD_DUMP_KEY, readServiceRecord, writeServiceRecord, type FormatRecord, type LoadDumpRecord } from './service-records.js'
 
 /** A dump file that is missing or has a line that is not a `{"cf","key","value"}` record. */
 export class DumpError extends NcStateError {
@@ -161,12 +161,14 @@ async function writeOrClose(batch: AbstractChainedBatch<LevelDatabase, Uint8Arra
 }
 
 /**
- * Writes the format marker (keeping the first `createdAt`) and a `loading` record, so an
- * interrupted load is recognized both by `openLevelSource` and by the next `loadDump`.
+ * Replaces the service records with the format marker (keeping the first `createdAt`) and a
+ * `loading` record, so an interrupted load is recognized both by `openLevelSource` and by the
+ * next `loadDump`. Records of an earlier import are dropped with the entries they describe.
  */
 async function markLoading(db: LevelDatabase, dumpPath: string): Promise<void> {
   const now = new Date().toISOString()
   const existing = await readServiceRecord<FormatRecord>(db, FORMAT_KEY)
+  await clearServiceRecords(db)
   await writeServiceRecord(db, FORMAT_KEY, { format: LEVEL_FORMAT_VERSION, createdAt: existing?.createdAt ?? now } satisfies FormatRecord)
   await writeServiceRecord(db, LOAD_DUMP_KEY, { status: 'loading', dumpPath, startedAt: now } satisfies LoadDumpRecord)
 }

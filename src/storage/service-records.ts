@@ -33,6 +33,11 @@ export async function writeServiceRecord(db: LevelDatabase, key: string, value: 
   await serviceSublevel(db).put(key, value)
 }
 
+/** Deletes every record of the service sublevel, the format marker included. */
+export async function clearServiceRecords(db: LevelDatabase): Promise<void> {
+  await serviceSublevel(db).clear()
+}
+
 function serviceSublevel(db: LevelDatabase) {
   return db.sublevel<string, unknown>(SERVICE_SUBLEVEL, { keyEncoding: 'utf8', valueEncoding: 'json' })
 }

@@ -9,7 +9,7 @@ import { StorageError } from '../../src/errors.js'
 import { COLUMN_FAMILIES, FORMAT_KEY } from '../../src/storage/column-families.js'
 import { openLevelSource, openMemorySource } from '../../src/storage/level-source.js'
 import { DumpError, loadDump, loadDumpInto, type LoadDumpProgress } from '../../src/storage/load-dump.js'
-import { LOAD_DUMP_KEY, readServiceRecord, type FormatRecord, type LoadDumpRecord } from '../../src/storage/service-records.js'
+import { LOAD_DUMP_KEY, readServiceRecord, writeServiceRecord, type FormatRecord, type LoadDumpRecord } from '../../src/storage/service-records.js'
 import { DUMP_PATH, hex, makeTempDir, readDumpLines } from './fixture.js'
 
 /** Reads every entry of every column family, as `cf/keyhex` to value hex. */
@@ -85,15 +85,26 @@ describe('loadDump', () => {
     const temp = await makeTempDir()
     const dbPath = join(temp.dir, 'db')
     try {
-      await loadDump(await writeDump(temp.dir, ['{"cf": "meta", "key": "01", "value": ""}']), dbPath)
+      const dumpPath = await writeDump(temp.dir, ['{"cf": "meta", "key": "01", "value": ""}'])
+      await loadDump(dumpPath, dbPath)
       const db = new ClassicLevel<Uint8Array, Uint8Array>(dbPath, { keyEncoding: 'view', valueEncoding: 'view' })
+      await db.open()
+      const firstFormat = await readServiceRecord<FormatRecord>(db, FORMAT_KEY)
+      await writeServiceRecord(db, 'import-progress', { cursor: 'stale' })
+      await db.close()
+
+      await loadDump(dumpPath, dbPath)
       await db.open()
       const format = await readServiceRecord<FormatRecord>(db, FORMAT_KEY)
       const record = await readServiceRecord<LoadDumpRecord>(db, LOAD_DUMP_KEY)
+      const staleRecord = await readServiceRecord(db, 'import-progress')
       await db.close()
+
       assert.equal(format?.format, 1)
+      assert.equal(format?.createdAt, firstFormat?.createdAt, 'reloading keeps the creation time')
       assert.equal(record?.status, 'complete')
       assert.equal(record?.entries?.meta, 1)
+      assert.equal(staleRecord, undefined, 'other service records are dropped')
     } finally {
       await temp.remove()
     }
