@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 
 import { isInteger, parse } from 'lossless-json'
+import { LRUCache } from 'lru-cache'
 
 import type { BlueprintDescription } from '../encoding/nc-type/descriptor.js'
 import { bytesToHex } from '../encoding/hex.js'
@@ -28,6 +29,11 @@ export interface ViewCallExecutorOptions {
   recursionLimit?: number
   /** Byte budget of each worker's trie node cache. Default: 32 MiB. */
   trieCacheBytes?: number
+  /**
+   * Number of call answers kept in memory, keyed by block root, contract id and call string (a
+   * view's answer depends on nothing else). Answers that hit the time limit are not kept. Default: 10000.
+   */
+  resultCacheEntries?: number
   logger?: Logger
 }
 
@@ -71,10 +77,13 @@ interface SandboxWorker {
  * Implements the query layer's `ViewCallRunner` and `BlueprintDescriber`.
  */
 export class ViewCallExecutor {
+  /** The answer of a call that ran past the time limit; the node has no such limit, so the text is ours. */
+  private readonly timedOut: ViewCallResult
   private readonly options: Required<Omit<ViewCallExecutorOptions, 'builtinBlueprintsDir' | 'logger'>> & Pick<ViewCallExecutorOptions, 'builtinBlueprintsDir' | 'logger'>
   private readonly pool: SandboxWorker[] = []
   private readonly queue: Task[] = []
   private readonly descriptions = new Map<string, Promise<BlueprintDescription>>()
+  private readonly answers: LRUCache<string, Promise<ViewCallResult>>
   private nextId = 1
   private closed = false
 
@@ -85,8 +94,11 @@ export class ViewCallExecutor {
       memoryLimitMb: 1024,
       recursionLimit: 400,
       trieCacheBytes: 32 * 1024 * 1024,
+      resultCacheEntries: 10_000,
       ...options,
     }
+    this.answers = new LRUCache({ max: Math.max(1, this.options.resultCacheEntries) })
+    this.timedOut = { errmsg: `NCFail('view call exceeded the time limit of ${this.options.timeoutMs} ms')` }
     if (!Number.isInteger(this.options.workers) || this.options.workers < 1) {
       throw new RangeError(`workers must be a positive integer, got ${this.options.workers}`)
     }
@@ -124,7 +136,7 @@ export class ViewCallExecutor {
     const contractId = toHex(request.contractId)
     const unique = [...new Set(request.calls)]
 
-    const answers = await Promise.all(unique.map(async (call) => this.runCall(blockRootId, contractId, call)))
+    const answers = await Promise.all(unique.map(async (call) => this.cachedCall(blockRootId, contractId, call)))
     const results: Record<string, ViewCallResult> = {}
     unique.forEach((call, index) => {
       results[call] = answers[index]!
@@ -143,9 +155,23 @@ export class ViewCallExecutor {
     }))
   }
 
+  /** Answers one call, sharing the answer of an identical call that is cached or still running. */
+  private async cachedCall(blockRootId: string, contractId: string, call: string): Promise<ViewCallResult> {
+    const key = `${blockRootId}:${contractId}:${call}`
+    let answer = this.answers.get(key)
+    if (answer === undefined) {
+      answer = this.runCall(blockRootId, contractId, call)
+      this.answers.set(key, answer)
+      answer.then((result) => {
+        if (result === this.timedOut) this.answers.delete(key)
+      }, () => this.answers.delete(key))
+    }
+    return answer
+  }
+
   private async runCall(blockRootId: string, contractId: string, call: string): Promise<ViewCallResult> {
     const reply = await this.submit({ kind: 'call', blockRootId, contractId, call })
-    if (reply === 'timeout') return { errmsg: `NCFail('view call exceeded the time limit of ${this.options.timeoutMs} ms')` }
+    if (reply === 'timeout') return this.timedOut
     if (reply.kind === 'failed') {
       throw new SandboxError('NC_SANDBOX_FAILED', `view call ${call} on contract ${contractId} failed in the sandbox: ${reply.message}`, { contractId, blockRootId, call })
     }

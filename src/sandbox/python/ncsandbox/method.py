@@ -37,6 +37,9 @@ def _map_errors(action: Callable[[], Any]) -> Any:
         raise NCFail from e
 
 
+_methods: dict[tuple, 'Method'] = {}
+
+
 class Method:
     """Argument names and NCTypes (arg map) and return NCType (return map) of a blueprint method."""
 
@@ -48,6 +51,21 @@ class Method:
 
     @classmethod
     def from_callable(cls, method: Any) -> 'Method':
+        """Build the Method of a function or bound method; cached, since blueprint code cannot change signatures."""
+        key = (method.__func__, True) if isinstance(method, MethodType) else (method, False)
+        try:
+            cached = _methods.get(key)
+        except TypeError:
+            cached = None
+        if cached is not None:
+            return cached
+        built = cls._build(method)
+        if isinstance(method, (MethodType, FunctionType)):
+            _methods[key] = built
+        return built
+
+    @classmethod
+    def _build(cls, method: Any) -> 'Method':
         if not callable(method):
             raise TypeError(f'{method!r} is not a callable object')
         signature = inspect.signature(method, follow_wrapped=True, globals=None, locals=None, eval_str=False)

@@ -37,37 +37,59 @@ class Balance:
     can_melt: bool
 
 
+class ReadCache:
+    """Reads keyed by content ids (block root, contract root): tries are immutable, so entries never go
+    stale. The cache is dropped whole when it reaches `max_entries`."""
+
+    def __init__(self, max_entries: int = 200_000) -> None:
+        self.max_entries = max_entries
+        self.entries: dict[tuple, Any] = {}
+
+    def get(self, key: tuple, load: Any) -> Any:
+        try:
+            return self.entries[key]
+        except KeyError:
+            pass
+        value = load()
+        if len(self.entries) >= self.max_entries:
+            self.entries.clear()
+        self.entries[key] = value
+        return value
+
+
+_reads = ReadCache()
+
+
 class BlockStorage:
-    """Read access to every contract at one block root, with reads cached for the request."""
+    """Read access to every contract at one block root, through the worker's read cache."""
 
     def __init__(self, host: Any, block_root: str) -> None:
         self.host = host
         self.block_root = block_root
-        self.contract_roots: dict[bytes, str | None] = {}
-        self.attributes: dict[tuple[str, bytes], bytes | None] = {}
 
     def contract_root(self, contract_id: bytes) -> str | None:
-        if contract_id not in self.contract_roots:
-            self.contract_roots[contract_id] = host_call(self.host.contract_root, self.block_root, contract_id.hex())
-        return self.contract_roots[contract_id]
+        return _reads.get(('contract', self.block_root, contract_id),
+                          lambda: host_call(self.host.contract_root, self.block_root, contract_id.hex()))
 
     def has_contract(self, contract_id: bytes) -> bool:
         return self.contract_root(contract_id) is not None
 
     def attribute(self, contract_id: bytes, root: str, key: bytes) -> bytes | None:
-        cache_key = (root, key)
-        if cache_key not in self.attributes:
+        def load() -> bytes | None:
             value = host_call(self.host.attribute, contract_id.hex(), root, key.hex())
-            self.attributes[cache_key] = None if value is None else bytes.fromhex(value)
-        return self.attributes[cache_key]
+            return None if value is None else bytes.fromhex(value)
+        return _reads.get(('attribute', contract_id, root, key), load)
 
     def balance(self, contract_id: bytes, root: str, token_uid: bytes) -> Balance:
-        text = host_call(self.host.balance, contract_id.hex(), root, bytes(token_uid).hex())
-        value, can_mint, can_melt = str(text).split(',')
-        return Balance(int(value), can_mint == '1', can_melt == '1')
+        def load() -> Balance:
+            text = host_call(self.host.balance, contract_id.hex(), root, bytes(token_uid).hex())
+            value, can_mint, can_melt = str(text).split(',')
+            return Balance(int(value), can_mint == '1', can_melt == '1')
+        return _reads.get(('balance', contract_id, root, bytes(token_uid)), load)
 
     def blueprint_id(self, contract_id: bytes, root: str) -> bytes:
-        return bytes.fromhex(host_call(self.host.blueprint_id, contract_id.hex(), root))
+        return _reads.get(('blueprint', contract_id, root),
+                          lambda: bytes.fromhex(host_call(self.host.blueprint_id, contract_id.hex(), root)))
 
     def blueprint_source(self, blueprint_id: bytes) -> str | None:
         return host_call(self.host.blueprint_source, blueprint_id.hex())
