@@ -3,8 +3,9 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { NcStateError } from '../errors.js'
 import type { Logger } from '../logging.js'
 import { QueryError } from '../query/errors.js'
-import type { StateQuery } from '../query/state-query.js'
-import { parseJson, stringifyJson } from './json.js'
+import { type BatchRequest, type BatchTotals, countHeights, MAX_BATCH_HEIGHTS, type StateQuery } from '../query/state-query.js'
+import { NDJSON_MEDIA_TYPE } from './schemas.js'
+import { parseJson, stringifyJson } from '../json.js'
 import { parseBatchBody, parseStateQuery } from './validation.js'
 
 export interface NanoContractRouterOptions {
@@ -36,8 +37,8 @@ export function createNanoContractRouter(options: NanoContractRouterOptions): ex
       const request = parseStateQuery(req.query as Record<string, unknown>)
       log.contract = request.id
       log.heights = 1
-      const snapshot = await query.getState(request)
-      sendJson(res, 200, { success: true, ...snapshot })
+      const { json } = await query.getState(request)
+      sendJsonText(res, 200, json)
     } catch (error) {
       sendError(res, error, logger, log)
     } finally {
@@ -54,11 +55,27 @@ export function createNanoContractRouter(options: NanoContractRouterOptions): ex
       try {
         const request = parseBatchBody(parseBody(req.body))
         log.contract = request.id
-        log.heights = request.blockHeights.length
-        const result = await query.getBatch(request)
-        sendJson(res, 200, result)
+        log.heights = countHeights(request.selection)
+
+        if (req.accepts(['application/json', NDJSON_MEDIA_TYPE]) === NDJSON_MEDIA_TYPE) {
+          log.route = 'batch-stream'
+          await streamNdjson(res, query, request, logger, log)
+          return
+        }
+        if (log.heights > MAX_BATCH_HEIGHTS && !('heights' in request.selection)) {
+          throw new QueryError('NC_INVALID_PARAMETER', 400,
+            `the range covers ${log.heights} heights; ranges over ${MAX_BATCH_HEIGHTS} heights stream as NDJSON: send Accept: ${NDJSON_MEDIA_TYPE}`)
+        }
+
+        const { json } = await query.getBatch(request)
+        sendJsonText(res, 200, json)
       } catch (error) {
-        sendError(res, error, logger, log)
+        if (res.headersSent) {
+          logger?.error('stream failed', { ...log, error: String(error) })
+          res.destroy()
+        } else {
+          sendError(res, error, logger, log)
+        }
       } finally {
         logRequest(logger, log, res.statusCode, started)
       }
@@ -94,7 +111,57 @@ function parseBody(body: unknown): unknown {
 }
 
 export function sendJson(res: Response, status: number, body: unknown): void {
-  res.status(status).type('application/json; charset=utf-8').send(stringifyJson(body))
+  sendJsonText(res, status, stringifyJson(body))
+}
+
+function sendJsonText(res: Response, status: number, json: string): void {
+  res.status(status).type('application/json; charset=utf-8').send(json)
+}
+
+/**
+ * Writes one JSON line per height, in order, then a totals line. It waits for the socket to
+ * drain before computing more, so a slow client holds the server back instead of filling
+ * its memory, and it stops when the client goes away.
+ */
+async function streamNdjson(res: Response, query: StateQuery, request: BatchRequest, logger: Logger | undefined, log: RequestLog): Promise<void> {
+  const totals: BatchTotals = { total_requested: countHeights(request.selection), total_succeeded: 0, total_failed: 0, total_unchanged: 0 }
+  let closed = false
+  res.on('close', () => {
+    closed = true
+  })
+
+  res.status(200).type(`${NDJSON_MEDIA_TYPE}; charset=utf-8`)
+  const outcomes = query.streamBatch(request, totals)
+  try {
+    for await (const outcome of outcomes) {
+      if (closed) return
+      if (!res.write(`${outcome.json}\n`)) await waitForDrain(res)
+    }
+  } catch (error) {
+    // Headers are gone, so the failure becomes the last line instead of a status.
+    const code = error instanceof NcStateError ? error.code : 'NC_INTERNAL_ERROR'
+    const message = error instanceof Error ? error.message : String(error)
+    res.end(`${stringifyJson({ success: false, error: message, code })}\n`)
+    logger?.error('stream failed', { ...log, code, error: message })
+    return
+  } finally {
+    await outcomes.return(undefined)
+  }
+
+  const { total_unchanged, ...counts } = totals
+  res.end(`${stringifyJson({ success: true, ...(request.changesOnly === true ? totals : counts) })}\n`)
+}
+
+function waitForDrain(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.on('drain', done)
+    res.on('close', done)
+  })
 }
 
 /** Request errors keep the node's body shape; storage faults become 500 and are logged. */

@@ -8,6 +8,8 @@ import { MAX_BATCH_HEIGHTS } from '../query/state-query.js'
 /** Largest height the node's height index can hold: its key is 4 bytes big-endian. */
 export const MAX_BLOCK_HEIGHT = 0xffff_ffff
 
+export const NDJSON_MEDIA_TYPE = 'application/x-ndjson'
+
 const stringList = (description: string) => ({
   type: 'array',
   items: { type: 'string' },
@@ -33,10 +35,17 @@ export const stateQuerySchema = {
   },
 } as const
 
-/** Body of `POST /nano_contract/state/batch`. */
+/** Longest range one streamed answer covers. */
+export const MAX_STREAM_HEIGHTS = 10_000_000
+
+/**
+ * Body of `POST /nano_contract/state/batch`: `block_heights`, or a range `from_height` to
+ * `to_height` (both included) every `step` heights. Ranges longer than
+ * 100 heights stream as NDJSON (`Accept: application/x-ndjson`).
+ */
 export const batchBodySchema = {
   type: 'object',
-  required: ['id', 'block_heights'],
+  required: ['id'],
   additionalProperties: false,
   properties: {
     id: { type: 'string', description: 'Contract id in hex.' },
@@ -47,6 +56,10 @@ export const batchBodySchema = {
       items: { type: 'integer', minimum: 0 },
       description: `Best-chain heights, 1 to ${MAX_BATCH_HEIGHTS}; answered in request order, repeats included.`,
     },
+    from_height: { type: 'integer', minimum: 0, maximum: MAX_BLOCK_HEIGHT, description: 'First height of a range, instead of block_heights.' },
+    to_height: { type: 'integer', minimum: 0, maximum: MAX_BLOCK_HEIGHT, description: 'Last height of a range (included).' },
+    step: { type: 'integer', minimum: 1, maximum: MAX_BLOCK_HEIGHT, description: 'Distance between heights of a range. Default 1.' },
+    changes_only: { type: 'boolean', description: 'Leave out a height whose answer equals the last one given; totals then add total_unchanged.' },
     fields: stringList(fieldsDescription),
     balances: stringList(balancesDescription),
     calls: stringList(callsDescription),
@@ -106,6 +119,7 @@ export const batchResponseSchema = {
     total_requested: { type: 'integer' },
     total_succeeded: { type: 'integer' },
     total_failed: { type: 'integer' },
+    total_unchanged: { type: 'integer', description: 'Only with changes_only.' },
   },
 } as const
 

@@ -1,8 +1,8 @@
 import { Ajv, type ErrorObject } from 'ajv'
 
 import { QueryError } from '../query/errors.js'
-import type { BatchRequest, StateRequest } from '../query/state-query.js'
-import { batchBodySchema, MAX_BLOCK_HEIGHT, stateQuerySchema } from './schemas.js'
+import { type BatchRequest, countHeights, type HeightSelection, type StateRequest } from '../query/state-query.js'
+import { batchBodySchema, MAX_BLOCK_HEIGHT, MAX_STREAM_HEIGHTS, stateQuerySchema } from './schemas.js'
 
 // Query strings carry only strings: coerce '12' to 12 and a single value to a one-item array.
 const queryAjv = new Ajv({ allErrors: true, coerceTypes: 'array', strict: true })
@@ -13,6 +13,7 @@ const validateBody = bodyAjv.compile(batchBodySchema)
 
 const ARRAY_PARAMETERS = ['fields[]', 'balances[]', 'calls[]'] as const
 const BATCH_PARTS = ['fields', 'balances', 'calls'] as const
+const RANGE_PARAMETERS = ['from_height', 'to_height', 'step'] as const
 
 /** Validates the query string of the single-block endpoint and returns the state request. */
 export function parseStateQuery(query: Record<string, unknown>): StateRequest {
@@ -35,20 +36,56 @@ export function parseStateQuery(query: Record<string, unknown>): StateRequest {
   }
 }
 
+interface BatchBody {
+  id: string
+  block_heights?: number[]
+  from_height?: number
+  to_height?: number
+  step?: number
+  changes_only?: boolean
+  fields?: string[]
+  balances?: string[]
+  calls?: string[]
+}
+
 /** Validates a batch body (already parsed JSON) and returns the batch request. */
 export function parseBatchBody(body: unknown): BatchRequest {
   if (!validateBody(body)) {
     throw invalid(describeBatchError(validateBody.errors ?? [], body))
   }
 
-  const request = body as { id: string; block_heights: number[]; fields?: string[]; balances?: string[]; calls?: string[] }
+  const request = body as BatchBody
   return {
     id: request.id,
-    blockHeights: request.block_heights,
+    selection: heightSelection(request),
+    changesOnly: request.changes_only ?? false,
     fields: request.fields ?? [],
     balances: request.balances ?? [],
     calls: request.calls ?? [],
   }
+}
+
+function heightSelection(body: BatchBody): HeightSelection {
+  const hasRange = body.from_height !== undefined || body.to_height !== undefined || body.step !== undefined
+  if (body.block_heights !== undefined) {
+    if (hasRange) throw invalid('give either block_heights or from_height and to_height, not both')
+    return { heights: body.block_heights }
+  }
+
+  if (body.from_height === undefined || body.to_height === undefined) {
+    // The reference names block_heights when no heights are given at all.
+    if (!hasRange) throw invalid('Missing required parameter: block_heights')
+    throw invalid(`a range needs both from_height and to_height; missing ${body.from_height === undefined ? 'from_height' : 'to_height'}`)
+  }
+  if (body.to_height < body.from_height) {
+    throw invalid(`to_height ${body.to_height} is below from_height ${body.from_height}`)
+  }
+
+  const selection = { from: body.from_height, to: body.to_height, step: body.step ?? 1 }
+  if (countHeights(selection) > MAX_STREAM_HEIGHTS) {
+    throw invalid(`the range covers ${countHeights(selection)} heights; at most ${MAX_STREAM_HEIGHTS} per request`)
+  }
+  return selection
 }
 
 function describeQueryError(errors: ErrorObject[], query: Record<string, unknown>): string {
@@ -80,7 +117,7 @@ function describeBatchError(errors: ErrorObject[], body: unknown): string {
   }
 
   const heightErrors = at('/block_heights')
-  if (missing('block_heights') || heightErrors.some((error) => error.keyword === 'minItems')) {
+  if (heightErrors.some((error) => error.keyword === 'minItems')) {
     return 'Missing required parameter: block_heights'
   }
   if (heightErrors.some((error) => error.keyword !== 'maxItems')) {
@@ -93,6 +130,12 @@ function describeBatchError(errors: ErrorObject[], body: unknown): string {
   for (const part of BATCH_PARTS) {
     if (at(`/${part}`).length > 0) return `${part} must be an array of strings`
   }
+
+  for (const name of RANGE_PARAMETERS) {
+    const value = (body as Record<string, unknown>)[name]
+    if (at(`/${name}`).length > 0) return `invalid ${name}: ${JSON.stringify(String(value))}; expected ${name === 'step' ? 'an integer from 1' : 'an integer from 0'} to ${MAX_BLOCK_HEIGHT}`
+  }
+  if (at('/changes_only').length > 0) return 'changes_only must be true or false'
 
   if (at('/id').length > 0) {
     return `Invalid contract id: ${JSON.stringify((body as Record<string, unknown>).id)}`

@@ -1,9 +1,10 @@
-import { decodeAttributeValue, findUnsupportedType, valueToJson } from '../encoding/index.js'
-import type { BlueprintDescription, FieldDescription } from '../encoding/nc-type/descriptor.js'
-import type { BlockInfo, BlueprintDescriber, CallResult, ChainReader, ContractStateReader, ViewCallRunner } from './chain.js'
+import { bytesToHex, decodeAttributeValue, findUnsupportedType, valueToJson } from '../encoding/index.js'
+import type { FieldDescription } from '../encoding/nc-type/descriptor.js'
+import { stringifyJson } from '../json.js'
+import type { Balance, BlockInfo, BlueprintDescriber, CallResult, ChainReader, ContractStateReader, ViewCallRunner } from './chain.js'
 import { isWellFormedFieldName } from './field-names.js'
-import { bytesToHex } from '../encoding/hex.js'
 import { parsePythonHex } from './hex.js'
+import { joinObjectJson, type RenderCache, type Rendered } from './render-cache.js'
 
 /** The parts of a contract's state a request asks for, in the node's parameter forms. */
 export interface StateParts {
@@ -25,10 +26,23 @@ export interface Snapshot {
   calls: Record<string, CallResult>
 }
 
+/** A snapshot with its JSON text, so a batch assembles answers without serializing a part twice. */
+export interface RenderedSnapshot {
+  snapshot: Snapshot
+  /** The snapshot object's members as JSON text, without the surrounding braces. */
+  membersJson: string
+  /**
+   * Equal ids mean equal snapshots for the same request parts: the contract root decides
+   * fields and balances, and the block root decides view calls.
+   */
+  contentId: string
+}
+
 export interface SnapshotDependencies {
   chain: ChainReader
   blueprints: BlueprintDescriber
   viewCalls?: ViewCallRunner
+  cache: RenderCache
 }
 
 export const VIEW_CALLS_UNAVAILABLE = 'view calls are not available: this server runs without the Python sandbox'
@@ -43,65 +57,82 @@ export async function buildSnapshot(
   contractId: Uint8Array,
   contractIdText: string,
   parts: StateParts,
-): Promise<Snapshot | undefined> {
+): Promise<RenderedSnapshot | undefined> {
   if (block.rootId === null) return undefined
   const state = await deps.chain.contractState(block.rootId, contractId)
   if (state === undefined) return undefined
 
   const blueprintId = await state.blueprintId()
   const blueprint = await deps.blueprints.describe(blueprintId)
+  const contractRoot = bytesToHex(state.contractRootId)
 
-  const balances = await renderBalances(state, parts.balances)
-  const fields = await renderFields(state, blueprint, parts.fields)
-  const calls = await runCalls(deps, block.rootId, contractId, blueprintId, parts.calls)
+  const balances = await renderBalances(deps.cache, state, contractRoot, parts.balances)
+  const fields = await renderFields(deps.cache, state, contractRoot, blueprint.fields, parts.fields)
+  const calls = await renderCalls(deps, block.rootId, contractId, blueprintId, parts.calls)
 
+  const header = { nc_id: contractIdText, blueprint_id: bytesToHex(blueprintId), blueprint_name: blueprint.name }
+  const headerJson = JSON.stringify(header)
   return {
-    nc_id: contractIdText,
-    blueprint_id: bytesToHex(blueprintId),
-    blueprint_name: blueprint.name,
-    fields,
-    balances,
-    calls,
+    snapshot: { ...header, fields: fields.value, balances: balances.value, calls: calls.value },
+    membersJson: `${headerJson.slice(1, -1)},"fields":${fields.json},"balances":${balances.json},"calls":${calls.json}`,
+    contentId: parts.calls.length === 0 ? contractRoot : `${contractRoot}/${bytesToHex(block.rootId)}`,
   }
 }
 
+/** Keys in first-seen order with the last value, as a Python dict fills. */
+type Members<T> = Map<string, Rendered<T>>
+
+function assemble<T>(members: Members<T>): Rendered<Record<string, T>> {
+  const value: Record<string, T> = Object.create(null)
+  for (const [key, item] of members) value[key] = item.value
+  return { value, json: joinObjectJson([...members].map(([key, item]) => [key, item.json])) }
+}
+
+function rendered<T>(value: T): Rendered<T> {
+  return { value, json: stringifyJson(value) }
+}
+
 /** Balances in request order; `__all__` adds every stored balance and ends the list, as in the node. */
-export async function renderBalances(state: ContractStateReader, tokens: string[]): Promise<Record<string, BalanceResult>> {
-  const out: Record<string, BalanceResult> = Object.create(null)
+async function renderBalances(cache: RenderCache, state: ContractStateReader, contractRoot: string, tokens: string[]) {
+  const members: Members<BalanceResult> = new Map()
 
   for (const token of tokens) {
     if (token === '__all__') {
-      for (const [tokenHex, balance] of await state.allBalances()) {
-        out[tokenHex] = { value: balance.value.toString(), can_mint: balance.canMint, can_melt: balance.canMelt }
-      }
+      const all = await cache.get('balance', `all/${contractRoot}`, async () => {
+        const entries = (await state.allBalances()).map(([tokenHex, balance]) => [tokenHex, balanceResult(balance)] as const)
+        return { value: entries, json: stringifyJson(entries) }
+      })
+      for (const [tokenHex, result] of all.value as Array<[string, BalanceResult]>) members.set(tokenHex, rendered(result))
       break
     }
 
     const tokenUid = parsePythonHex(token)
     if (tokenUid === null) {
-      out[token] = { errmsg: 'invalid token id' }
+      members.set(token, rendered({ errmsg: 'invalid token id' }))
       continue
     }
-    const balance = await state.balance(tokenUid)
-    out[token] = { value: balance.value.toString(), can_mint: balance.canMint, can_melt: balance.canMelt }
+    const balance = await cache.get('balance', `balance/${contractRoot}/${bytesToHex(tokenUid)}`,
+      async () => rendered(balanceResult(await state.balance(tokenUid))))
+    members.set(token, balance as Rendered<BalanceResult>)
   }
 
-  return out
+  return assemble(members)
 }
 
-export async function renderFields(
-  state: ContractStateReader,
-  blueprint: BlueprintDescription,
-  names: string[],
-): Promise<Record<string, FieldResult>> {
-  const out: Record<string, FieldResult> = Object.create(null)
-  const byName = new Map<string, FieldDescription>(blueprint.fields.map((field) => [field.name, field]))
+function balanceResult(balance: Balance): BalanceResult {
+  return { value: balance.value.toString(), can_mint: balance.canMint, can_melt: balance.canMelt }
+}
+
+async function renderFields(cache: RenderCache, state: ContractStateReader, contractRoot: string, declared: FieldDescription[], names: string[]) {
+  const members: Members<FieldResult> = new Map()
+  const byName = new Map<string, FieldDescription>(declared.map((field) => [field.name, field]))
 
   for (const name of names) {
-    out[name] = await renderField(state, byName, name)
+    const field = await cache.get('field', `field/${contractRoot}/${name}`, async () => rendered(await renderField(state, byName, name)))
+    members.set(name, field as Rendered<FieldResult>)
   }
 
-  return out
+  return assemble(members)
 }
 
 async function renderField(state: ContractStateReader, byName: Map<string, FieldDescription>, name: string): Promise<FieldResult> {
@@ -122,24 +153,35 @@ async function renderField(state: ContractStateReader, byName: Map<string, Field
   return { value: valueToJson(field.type, decoded.value) }
 }
 
-async function runCalls(
-  deps: SnapshotDependencies,
-  blockRootId: Uint8Array,
-  contractId: Uint8Array,
-  blueprintId: Uint8Array,
-  calls: string[],
-): Promise<Record<string, CallResult>> {
-  const out: Record<string, CallResult> = Object.create(null)
-  if (calls.length === 0) return out
+/** View calls, each cached by block root, contract and call string; the missing ones run in one group. */
+async function renderCalls(deps: SnapshotDependencies, blockRootId: Uint8Array, contractId: Uint8Array, blueprintId: Uint8Array, calls: string[]) {
+  const members: Members<CallResult> = new Map()
+  if (calls.length === 0) return assemble(members)
 
-  if (deps.viewCalls === undefined) {
-    for (const call of calls) out[call] = { errmsg: VIEW_CALLS_UNAVAILABLE }
-    return out
+  const prefix = `call/${bytesToHex(blockRootId)}/${bytesToHex(contractId)}/`
+  const found = new Map<string, Rendered | Promise<Rendered>>()
+  const missing: string[] = []
+  for (const call of new Set(calls)) {
+    const cached = deps.cache.peek('call', prefix + call)
+    if (cached === undefined) missing.push(call)
+    else found.set(call, cached)
   }
 
-  const results = await deps.viewCalls.call({ blockRootId, contractId, blueprintId, calls })
-  for (const call of calls) {
-    out[call] = results[call] ?? { errmsg: VIEW_CALLS_UNAVAILABLE }
+  if (missing.length > 0) {
+    const results = await runCalls(deps.viewCalls, blockRootId, contractId, blueprintId, missing)
+    for (const call of missing) {
+      const result = rendered<CallResult>(results[call] ?? { errmsg: VIEW_CALLS_UNAVAILABLE })
+      // Without the sandbox nothing was computed, so there is nothing worth keeping.
+      if (deps.viewCalls !== undefined) deps.cache.set(prefix + call, result)
+      found.set(call, result)
+    }
   }
-  return out
+
+  for (const call of calls) members.set(call, (await found.get(call)!) as Rendered<CallResult>)
+  return assemble(members)
+}
+
+async function runCalls(runner: ViewCallRunner | undefined, blockRootId: Uint8Array, contractId: Uint8Array, blueprintId: Uint8Array, calls: string[]): Promise<Record<string, CallResult>> {
+  if (runner === undefined) return {}
+  return runner.call({ blockRootId, contractId, blueprintId, calls })
 }

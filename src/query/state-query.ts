@@ -1,10 +1,15 @@
-import type { BlueprintDescriber, ChainReader, ViewCallRunner } from './chain.js'
+import type { BlockInfo, BlueprintDescriber, ChainReader, ViewCallRunner } from './chain.js'
 import { type BlockSelector, selectBlock } from './block-selector.js'
-import { QueryError } from './errors.js'
+import { QueryError, type QueryErrorCode } from './errors.js'
 import { parsePythonHex } from './hex.js'
-import { buildSnapshot, type Snapshot, type StateParts } from './snapshot.js'
+import { RenderCache, type RenderCacheOptions } from './render-cache.js'
+import { buildSnapshot, type RenderedSnapshot, type Snapshot, type StateParts } from './snapshot.js'
 
+/** Most heights one JSON batch answer holds; longer ranges stream as NDJSON. */
 export const MAX_BATCH_HEIGHTS = 100
+
+/** Heights computed at once while a batch or a stream is produced, in order. */
+const DEFAULT_CONCURRENCY = 16
 
 export interface StateRequest extends StateParts {
   /** Contract id as the client sent it (hex); echoed in the answer. */
@@ -12,9 +17,16 @@ export interface StateRequest extends StateParts {
   selector: BlockSelector
 }
 
+/** Heights of a batch: a list, or a range `from..to` (both included) every `step` heights. */
+export type HeightSelection =
+  | { heights: number[] }
+  | { from: number; to: number; step: number }
+
 export interface BatchRequest extends StateParts {
   id: string
-  blockHeights: number[]
+  selection: HeightSelection
+  /** Leave out a height whose answer equals the last one given (a snapshot, or an error of the same code). */
+  changesOnly?: boolean
 }
 
 /** A snapshot in a batch answer: the block it was taken at, then the snapshot itself. */
@@ -24,19 +36,41 @@ export interface BatchSnapshot extends Snapshot {
   timestamp: number
 }
 
+export interface BatchError {
+  block_height: number
+  error: string
+}
+
 export interface BatchResult {
   success: true
   snapshots: BatchSnapshot[]
-  errors: Array<{ block_height: number; error: string }>
+  errors: BatchError[]
   total_requested: number
   total_succeeded: number
   total_failed: number
+}
+
+/** What one height of a batch gave, with the JSON text of its answer line. */
+export type HeightOutcome =
+  | { height: number; ok: true; block: BlockInfo; snapshot: RenderedSnapshot; json: string }
+  | { height: number; ok: false; code: QueryErrorCode; error: string; json: string }
+
+/** Counts of a batch or stream, for its totals. */
+export interface BatchTotals {
+  total_requested: number
+  total_succeeded: number
+  total_failed: number
+  /** Heights left out by `changes_only` because their answer equals the last one given. */
+  total_unchanged: number
 }
 
 export interface StateQueryOptions {
   chain: ChainReader
   blueprints: BlueprintDescriber
   viewCalls?: ViewCallRunner
+  cache?: RenderCacheOptions
+  /** Heights computed at once in a batch. Default 16. */
+  concurrency?: number
 }
 
 /**
@@ -44,59 +78,159 @@ export interface StateQueryOptions {
  * applies the node's rules and messages. Throws `QueryError` for request errors.
  */
 export class StateQuery {
-  constructor(private readonly options: StateQueryOptions) {}
+  readonly cache: RenderCache
 
-  /** The single-block endpoint's answer (without the `success` flag, which the HTTP layer adds). */
-  async getState(request: StateRequest): Promise<Snapshot> {
+  constructor(private readonly options: StateQueryOptions) {
+    this.cache = new RenderCache(options.cache)
+  }
+
+  private get dependencies() {
+    return { ...this.options, cache: this.cache }
+  }
+
+  /** The single-block endpoint's snapshot; `json` is the whole answer, `success` flag included. */
+  async getState(request: StateRequest): Promise<{ snapshot: Snapshot; json: string }> {
     const contractId = parseContractId(request.id, `Invalid id: ${request.id}`)
     const block = await selectBlock(this.options.chain, request.selector)
 
-    const snapshot = await buildSnapshot(this.options, block, contractId, request.id, request)
-    if (snapshot === undefined) {
+    const rendered = await buildSnapshot(this.dependencies, block, contractId, request.id, request)
+    if (rendered === undefined) {
       throw new QueryError('NC_CONTRACT_NOT_FOUND', 404, `Nano contract does not exist at block ${block.hashHex}.`,
         { contractId: request.id, blockHash: block.hashHex })
     }
-    return snapshot
+    return { snapshot: rendered.snapshot, json: `{"success":true,${rendered.membersJson}}` }
   }
 
   /** One snapshot per requested height, in request order; a height that fails goes to `errors`. */
-  async getBatch(request: BatchRequest): Promise<BatchResult> {
-    if (request.blockHeights.length === 0) {
-      throw new QueryError('NC_INVALID_PARAMETER', 400, 'Missing required parameter: block_heights')
+  async getBatch(request: BatchRequest): Promise<{ result: BatchResult; json: string }> {
+    const count = countHeights(request.selection)
+    if (count > MAX_BATCH_HEIGHTS) {
+      throw new QueryError('NC_INVALID_PARAMETER', 400, `Too many blocks requested. Maximum is ${MAX_BATCH_HEIGHTS}`, { count })
     }
-    if (request.blockHeights.length > MAX_BATCH_HEIGHTS) {
-      throw new QueryError('NC_INVALID_PARAMETER', 400, `Too many blocks requested. Maximum is ${MAX_BATCH_HEIGHTS}`,
-        { count: request.blockHeights.length })
-    }
-    const contractId = parseContractId(request.id, `Invalid contract id: ${request.id}`)
 
     const snapshots: BatchSnapshot[] = []
-    const errors: BatchResult['errors'] = []
-
-    for (const height of request.blockHeights) {
-      const block = await this.options.chain.blockAtHeight(height)
-      if (block === undefined) {
-        errors.push({ block_height: height, error: `No block found at height ${height}` })
-        continue
+    const errors: BatchError[] = []
+    const snapshotJson: string[] = []
+    const errorJson: string[] = []
+    const totals = newTotals(count)
+    for await (const outcome of this.streamBatch(request, totals)) {
+      if (outcome.ok) {
+        snapshots.push(toBatchSnapshot(outcome.height, outcome.block, outcome.snapshot.snapshot))
+        snapshotJson.push(outcome.json)
+      } else {
+        errors.push({ block_height: outcome.height, error: outcome.error })
+        errorJson.push(outcome.json)
       }
-
-      const snapshot = await buildSnapshot(this.options, block, contractId, request.id, request)
-      if (snapshot === undefined) {
-        errors.push({ block_height: height, error: `Nano contract does not exist at block ${block.hashHex}` })
-        continue
-      }
-      snapshots.push({ block_height: height, block_hash: block.hashHex, timestamp: block.timestamp, ...snapshot })
     }
 
+    // `total_unchanged` appears only with `changes_only`, so plain answers keep the reference's shape.
+    const { total_unchanged, ...counts } = totals
+    const shownTotals = request.changesOnly === true ? totals : counts
     return {
-      success: true,
-      snapshots,
-      errors,
-      total_requested: request.blockHeights.length,
-      total_succeeded: snapshots.length,
-      total_failed: errors.length,
+      result: { success: true, snapshots, errors, ...shownTotals },
+      json: `{"success":true,"snapshots":[${snapshotJson.join(',')}],"errors":[${errorJson.join(',')}],${JSON.stringify(shownTotals).slice(1, -1)}}`,
     }
   }
+
+  /**
+   * Yields one outcome per height, in request order, computing up to `concurrency` heights
+   * ahead. The caller pulls at its own pace, which is how a slow HTTP client applies
+   * backpressure.
+   */
+  async *streamBatch(request: BatchRequest, totals: BatchTotals = newTotals(countHeights(request.selection))): AsyncGenerator<HeightOutcome> {
+    const contractId = parseContractId(request.id, `Invalid contract id: ${request.id}`)
+    const concurrency = this.options.concurrency ?? DEFAULT_CONCURRENCY
+    const window: Array<Promise<HeightOutcome>> = []
+    const changes = new ChangeFilter()
+
+    const take = async (): Promise<HeightOutcome | undefined> => {
+      const outcome = await window.shift()!
+      if (outcome.ok) totals.total_succeeded += 1
+      else totals.total_failed += 1
+      if (request.changesOnly === true && !changes.isChange(outcome)) {
+        totals.total_unchanged += 1
+        return undefined
+      }
+      return outcome
+    }
+
+    for (const height of heightsOf(request.selection)) {
+      const pending = this.snapshotAtHeight(height, contractId, request)
+      // A consumer that stops early never awaits the rest: keep their failures from going unhandled.
+      pending.catch(() => {})
+      window.push(pending)
+      if (window.length >= concurrency) {
+        const outcome = await take()
+        if (outcome !== undefined) yield outcome
+      }
+    }
+    while (window.length > 0) {
+      const outcome = await take()
+      if (outcome !== undefined) yield outcome
+    }
+  }
+
+  private async snapshotAtHeight(height: number, contractId: Uint8Array, request: BatchRequest): Promise<HeightOutcome> {
+    const block = await this.options.chain.blockAtHeight(height)
+    if (block === undefined) return failure(height, 'NC_BLOCK_NOT_FOUND', `No block found at height ${height}`)
+
+    const snapshot = await buildSnapshot(this.dependencies, block, contractId, request.id, request)
+    if (snapshot === undefined) return failure(height, 'NC_CONTRACT_NOT_FOUND', `Nano contract does not exist at block ${block.hashHex}`)
+
+    const json = `{"block_height":${height},"block_hash":"${block.hashHex}","timestamp":${block.timestamp},${snapshot.membersJson}}`
+    return { height, ok: true, block, snapshot, json }
+  }
+}
+
+/**
+ * Tells whether an outcome differs from the last one let through. Equal content ids prove
+ * equal snapshots without looking at them; different ids may still render the same answer,
+ * so their JSON is compared.
+ */
+class ChangeFilter {
+  private last: HeightOutcome | undefined
+
+  isChange(outcome: HeightOutcome): boolean {
+    const last = this.last
+    let changed: boolean
+    if (last === undefined || last.ok !== outcome.ok) {
+      changed = true
+    } else if (outcome.ok && last.ok) {
+      changed = outcome.snapshot.contentId !== last.snapshot.contentId && outcome.snapshot.membersJson !== last.snapshot.membersJson
+    } else {
+      changed = (last as { code: string }).code !== (outcome as { code: string }).code
+    }
+    // The last outcome let through is the reference, so slow drift is never hidden.
+    if (changed) this.last = outcome
+    return changed
+  }
+}
+
+function newTotals(count: number): BatchTotals {
+  return { total_requested: count, total_succeeded: 0, total_failed: 0, total_unchanged: 0 }
+}
+
+/** Number of heights a selection names. */
+export function countHeights(selection: HeightSelection): number {
+  if ('heights' in selection) return selection.heights.length
+  if (selection.to < selection.from) return 0
+  return Math.floor((selection.to - selection.from) / selection.step) + 1
+}
+
+export function* heightsOf(selection: HeightSelection): Generator<number> {
+  if ('heights' in selection) {
+    yield* selection.heights
+    return
+  }
+  for (let height = selection.from; height <= selection.to; height += selection.step) yield height
+}
+
+function toBatchSnapshot(height: number, block: BlockInfo, snapshot: Snapshot): BatchSnapshot {
+  return { block_height: height, block_hash: block.hashHex, timestamp: block.timestamp, ...snapshot }
+}
+
+function failure(height: number, code: QueryErrorCode, error: string): HeightOutcome {
+  return { height, ok: false, code, error, json: JSON.stringify({ block_height: height, error }) }
 }
 
 function parseContractId(text: string, message: string): Uint8Array {

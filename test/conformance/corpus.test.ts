@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 
-import { stringifyJson } from '../../src/http/json.js'
+import { stringifyJson } from '../../src/json.js'
 import { type CorpusCase, diffJson, readCases, toQueryString, withoutCalls } from '../support/corpus.js'
 import { type FixtureServer, startFixtureServer } from '../support/fixture-service.js'
 

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test'
 import express from 'express'
 
 import { hexToBytes } from '../../src/encoding/index.js'
-import { parseJson } from '../../src/http/json.js'
+import { parseJson } from '../../src/json.js'
 import { createNanoContractRouter } from '../../src/http/router.js'
 import { openStateService, type StateService } from '../../src/query/service.js'
 import { columnFamilySublevels, type LevelDatabase, openMemorySource } from '../../src/storage/level-source.js'

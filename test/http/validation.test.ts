@@ -57,5 +57,19 @@ test('batch body rejects unknown keys by name', () => {
 })
 
 test('batch body keeps heights in order with repeats', () => {
-  assert.deepEqual(parseBatchBody({ id: 'ab', block_heights: [50, 10, 50] }).blockHeights, [50, 10, 50])
+  assert.deepEqual(parseBatchBody({ id: 'ab', block_heights: [50, 10, 50] }).selection, { heights: [50, 10, 50] })
+})
+
+test('batch body takes a range with a step', () => {
+  assert.deepEqual(parseBatchBody({ id: 'ab', from_height: 10, to_height: 20, step: 5 }).selection, { from: 10, to: 20, step: 5 })
+  assert.deepEqual(parseBatchBody({ id: 'ab', from_height: 3, to_height: 3 }).selection, { from: 3, to: 3, step: 1 })
+})
+
+test('batch body rejects inconsistent ranges', () => {
+  assert.match(messageOf(() => parseBatchBody({ id: 'ab', from_height: 10 })), /missing to_height/)
+  assert.match(messageOf(() => parseBatchBody({ id: 'ab', from_height: 10, to_height: 5 })), /to_height 5 is below from_height 10/)
+  assert.match(messageOf(() => parseBatchBody({ id: 'ab', block_heights: [1], from_height: 1, to_height: 2 })), /not both/)
+  assert.match(messageOf(() => parseBatchBody({ id: 'ab', from_height: 1, to_height: 2, step: 0 })), /^invalid step/)
+  assert.match(messageOf(() => parseBatchBody({ id: 'ab', from_height: -1, to_height: 2 })), /^invalid from_height/)
+  assert.equal(messageOf(() => parseBatchBody({ id: 'ab', from_height: 1, to_height: 2, changes_only: 'yes' })), 'changes_only must be true or false')
 })

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { parseJson } from '../../src/http/json.js'
+import { parseJson } from '../../src/json.js'
 import { fixturesDir } from '../../src/package-root.js'
 
 /** Folder of the conformance corpus bundled with the project. */

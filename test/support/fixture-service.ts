@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import express from 'express'
 
 import { createNanoContractRouter } from '../../src/http/router.js'
-import { parseJson, stringifyJson } from '../../src/http/json.js'
+import { parseJson, stringifyJson } from '../../src/json.js'
 import type { ViewCallRunner } from '../../src/query/chain.js'
 import { openStateService, type StateService } from '../../src/query/service.js'
 import { loadDump } from '../../src/storage/load-dump.js'

@@ -1,0 +1,90 @@
+import { LRUCache } from 'lru-cache'
+
+/** A rendered piece of an answer: the value and its JSON text, serialized once. */
+export interface Rendered<T = unknown> {
+  value: T
+  json: string
+}
+
+export interface CacheCounters {
+  hits: number
+  misses: number
+}
+
+export interface RenderCacheOptions {
+  /** Upper bound of the cached JSON text, in UTF-16 code units (about bytes for ASCII). Default 64 Mi. */
+  maxChars?: number
+}
+
+const DEFAULT_MAX_CHARS = 64 * 1024 * 1024
+
+/**
+ * Rendered fields, balances and view-call results keyed by the content they depend on:
+ * fields and balances by the contract's trie root, view calls by the block's root id and
+ * contract id. Trie roots name immutable content, so entries never go stale; the LRU bound
+ * only limits memory. Concurrent requests for the same key share one computation.
+ */
+export class RenderCache {
+  private readonly done: LRUCache<string, Rendered>
+  private readonly pending = new Map<string, Promise<Rendered>>()
+  readonly counters: Record<'field' | 'balance' | 'call', CacheCounters> = {
+    field: { hits: 0, misses: 0 },
+    balance: { hits: 0, misses: 0 },
+    call: { hits: 0, misses: 0 },
+  }
+
+  constructor(options: RenderCacheOptions = {}) {
+    this.done = new LRUCache<string, Rendered>({
+      maxSize: options.maxChars ?? DEFAULT_MAX_CHARS,
+      sizeCalculation: (entry) => Math.max(1, entry.json.length + 64),
+    })
+  }
+
+  /** The cached rendering of `key`, or undefined; counts a hit or a miss for `kind`. */
+  peek(kind: keyof RenderCache['counters'], key: string): Rendered | Promise<Rendered> | undefined {
+    const found = this.done.get(key) ?? this.pending.get(key)
+    if (found === undefined) {
+      this.counters[kind].misses += 1
+    } else {
+      this.counters[kind].hits += 1
+    }
+    return found
+  }
+
+  /** Returns the rendering of `key`, computing it with `render` when it is not cached. */
+  async get(kind: keyof RenderCache['counters'], key: string, render: () => Promise<Rendered>): Promise<Rendered> {
+    const found = this.peek(kind, key)
+    if (found !== undefined) return found
+
+    const promise = render()
+    this.pending.set(key, promise)
+    try {
+      const rendered = await promise
+      this.done.set(key, rendered)
+      return rendered
+    } finally {
+      this.pending.delete(key)
+    }
+  }
+
+  /** Stores a rendering computed elsewhere (view calls are computed in groups). */
+  set(key: string, rendered: Rendered): void {
+    this.done.set(key, rendered)
+  }
+
+  /** Share of lookups answered from the cache, per kind, from 0 to 1. */
+  hitRates(): Record<string, number> {
+    const rates: Record<string, number> = {}
+    for (const [kind, { hits, misses }] of Object.entries(this.counters)) {
+      rates[kind] = hits + misses === 0 ? 0 : hits / (hits + misses)
+    }
+    return rates
+  }
+}
+
+/** JSON text of an object from already rendered members, in the given order. */
+export function joinObjectJson(members: Iterable<[string, string]>): string {
+  const parts: string[] = []
+  for (const [key, json] of members) parts.push(`${JSON.stringify(key)}:${json}`)
+  return `{${parts.join(',')}}`
+}
