@@ -9,11 +9,11 @@ import { SandboxError } from './errors.js'
 
 export type { PyodideInterface }
 
-/** Where our Python packages (`hathor`, `ncsandbox`) live inside Pyodide's file system. */
+/** Folder of our Python packages (`hathor`, `ncsandbox`) in Pyodide's file system. */
 const PYTHON_HOME = '/nc-sandbox'
 
 /**
- * Finds the project root: the nearest folder above `fromUrl` that holds a `package.json`.
+ * Finds the project root: the nearest folder above `fromUrl` that contains a `package.json`.
  * Works both from `src/sandbox/` (tsx) and from `dist/src/sandbox/` (compiled).
  */
 export function findPackageRoot(fromUrl: string = import.meta.url): string {

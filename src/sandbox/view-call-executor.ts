@@ -30,8 +30,8 @@ export interface ViewCallExecutorOptions {
   /** Byte budget of each worker's trie node cache. Default: 32 MiB. */
   trieCacheBytes?: number
   /**
-   * Number of call answers kept in memory, keyed by block root, contract id and call string (a
-   * view's answer depends on nothing else). Answers that hit the time limit are not kept. Default: 10000.
+   * Number of call results kept in memory, keyed by block root, contract id and call string (a
+   * view's result depends on nothing else). Results that hit the time limit are not kept. Default: 10000.
    */
   resultCacheEntries?: number
   logger?: Logger
@@ -71,13 +71,13 @@ interface SandboxWorker {
 /**
  * Runs view calls and describes blueprints in a pool of sandbox workers (Pyodide interpreters in
  * worker threads). Each call string is one task with its own time budget: a call that runs past
- * it is interrupted (and its worker replaced if Python does not stop), answers with an `errmsg`,
+ * it is interrupted (and its worker replaced if Python does not stop), returns an `errmsg`,
  * and the other calls and requests go on.
  *
  * Implements the query layer's `ViewCallRunner` and `BlueprintDescriber`.
  */
 export class ViewCallExecutor {
-  /** The answer of a call that ran past the time limit; the node has no such limit, so the text is ours. */
+  /** Result of a call that ran past the time limit. The node has no such limit, so this text is the sandbox's own. */
   private readonly timedOut: ViewCallResult
   private readonly options: Required<Omit<ViewCallExecutorOptions, 'builtinBlueprintsDir' | 'logger'>> & Pick<ViewCallExecutorOptions, 'builtinBlueprintsDir' | 'logger'>
   private readonly pool: SandboxWorker[] = []
@@ -155,7 +155,7 @@ export class ViewCallExecutor {
     }))
   }
 
-  /** Answers one call, sharing the answer of an identical call that is cached or still running. */
+  /** Runs one call, sharing the result of an identical call that is cached or still running. */
   private async cachedCall(blockRootId: string, contractId: string, call: string): Promise<ViewCallResult> {
     const key = `${blockRootId}:${contractId}:${call}`
     let answer = this.answers.get(key)

@@ -15,7 +15,7 @@ export type WorkerRequest =
 
 export type WorkerReply = (
   | { id: number; kind: 'ready' }
-  /** `json` is the Python host's answer (see `ncsandbox/host.py`). */
+  /** `json` is the output of the Python host (see `ncsandbox/host.py`). */
   | { id: number; kind: 'call' | 'describe'; json: string }
   /** Python raised out of the host: interrupted (time limit) or a sandbox fault. */
   | { id: number; kind: 'failed'; interrupted: boolean; message: string }

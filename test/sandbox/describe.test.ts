@@ -117,7 +117,8 @@ describe('TypeZoo field descriptors', () => {
       assert.equal(f.container, 'dict')
       assert.equal(f.annotation, annotation)
       assert.equal(f.type.kind, 'unsupported')
-      assert.ok(f.type.kind === 'unsupported' && f.type.reason.includes('not supported by any NCType class'), JSON.stringify(f.type))
+      assert.ok(f.type.kind === 'unsupported')
+      assert.ok(f.type.reason.includes('not supported by any NCType class'), f.type.reason)
     })
   }
 })

@@ -22,7 +22,7 @@ function readCases(file: string): Array<Record<string, any>> {
     .map((line) => parse(line, null, (text: string) => (isInteger(text) ? BigInt(text) : Number(text))) as Record<string, any>)
 }
 
-/** The block a state case selects, as the node resolves height, hash, timestamp or the best block. */
+/** Returns the block a state case selects, resolving height, hash, timestamp or the best block as the node does. */
 function selectedBlock(query: Record<string, any>): ChainBlock {
   const best = chain.blocks[chain.blocks.length - 1]!
   if (query.block_height !== undefined) return chain.blocks.find((b) => b.height === Number(query.block_height))!

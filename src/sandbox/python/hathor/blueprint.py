@@ -18,7 +18,7 @@ FIELDS_ATTR = '__fields'
 
 
 def pretty_type(annotation: Any) -> str:
-    """The node's short text for an annotation in syntax errors."""
+    """Format an annotation the way the node writes it in syntax errors."""
     if annotation is NoneType or annotation is None:
         return 'None'
     if hasattr(annotation, '__args__'):

@@ -75,7 +75,7 @@ def format_annotation(annotation: Any) -> str:
 
 
 def is_origin_hashable(annotation: Any) -> bool:
-    """Whether every origin class of `annotation` (each member of a union) is hashable."""
+    """Return whether every origin class of `annotation` (each member of a union) is hashable."""
     origin = get_origin(annotation) or annotation
     if origin is UnionType:
         classes = [get_origin(arg) or arg for arg in get_args(annotation) or ()]

@@ -1,4 +1,4 @@
-"""What blueprint code may import: `from MODULE import NAME` pairs, with the object each name binds."""
+"""Imports allowed in blueprint code: `from MODULE import NAME` pairs, with the object each name binds."""
 
 import collections
 import math

@@ -47,7 +47,7 @@ _ALLOWED_EXCEPTIONS = (
 
 
 class _FakeModule:
-    """What `from X import a, b` receives: an object holding only the requested names."""
+    """Module stand-in that `from X import a, b` receives, with only the requested names."""
 
     def __init__(self, names: dict[str, object]) -> None:
         for name, value in names.items():

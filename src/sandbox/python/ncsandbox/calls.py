@@ -1,4 +1,4 @@
-"""View calls from the state endpoint's `calls[]`: parse `method(arg, ...)` and answer as the node does."""
+"""View calls from the state endpoint's `calls[]`: parse `method(arg, ...)` and return what the node returns."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def answer_call(runner: Runner, blueprint_class: type, contract_id: bytes, call:
 
 
 def run_calls(host: Any, load_class: Any, block_root: str, contract_id_hex: str, calls: list[str]) -> dict[str, Any]:
-    """Answer every call string for one contract at one block root; each call runs on its own."""
+    """Run every call string for one contract at one block root, each call on its own."""
     block = BlockStorage(host, block_root)
     contract_id = ContractId(bytes.fromhex(contract_id_hex))
     results: dict[str, Any] = {}

@@ -31,7 +31,7 @@ def type_descriptor(build: Callable[[Any], Any], annotation: Any) -> dict:
     except TypeError as e:
         return {'kind': 'unsupported', 'annotation': _annotation_text(annotation), 'reason': str(e)}
     except Exception as e:
-        # NOTE: the node answers these (string annotations, bare containers) with an internal error.
+        # NOTE: the node fails with an internal error (HTTP 500) on these (string annotations, bare containers).
         return {'kind': 'unsupported', 'annotation': _annotation_text(annotation), 'reason': f'{type(e).__name__}: {e}'}
 
 

@@ -68,7 +68,7 @@ def describe_stored(host: Any, blueprint_id: str) -> str:
 
 
 def call_views(host: Any, block_root: str, contract_id: str, calls_json: str) -> str:
-    """Answer the view calls `calls_json` (a JSON array of call strings) for a contract at a block root.
+    """Run the view calls `calls_json` (a JSON array of call strings) for a contract at a block root.
 
     Returns `{"ok": true, "results": {call: {"value": ...} | {"errmsg": ...}}}`, or
     `{"ok": false, "error": ...}` when reading storage failed.

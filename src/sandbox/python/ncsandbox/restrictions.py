@@ -94,7 +94,7 @@ class RestrictionsVisitor(ast.NodeVisitor):
 
 
 def has_export_decorator(tree: ast.Module) -> bool:
-    """Whether some class in `tree` is decorated with `@export` or `@export(...)`."""
+    """Return whether some class in `tree` is decorated with `@export` or `@export(...)`."""
     for node in ast.walk(tree):
         if not isinstance(node, ast.ClassDef):
             continue

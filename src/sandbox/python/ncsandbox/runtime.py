@@ -1,9 +1,9 @@
 """View-call execution: the runner, the `syscall` environment and accessors to other contracts.
 
-This follows the node's runner for view calls: a view runs on a blueprint instance whose fields
-read the contract's storage at the block; any exception other than NCFail raised inside it
-becomes `NCFail()`; a view that wrote to storage fails with NCViewMethodError; arguments and the
-return value are checked and copied through their encodings; a view may call views of other
+This follows the node's runner for view calls. A view runs on a blueprint instance whose fields
+read the contract's storage at the block. Any exception other than NCFail raised inside it
+becomes `NCFail()`, and a view that wrote to storage fails with NCViewMethodError. Arguments and
+the return value are checked and copied through their encodings. A view may call views of other
 contracts and read their balances, up to the node's depth and call-count limits.
 """
 
@@ -77,7 +77,7 @@ class Runner:
 
         storage = self.storage(contract_id)
         blueprint_class = self.blueprint_class(storage.get_blueprint_id())
-        # A fresh overlay per call, so that the write check sees only this call's writes.
+        # A fresh overlay per call, so that the write check covers only this call's writes.
         call_storage = ContractStorage(self.block, storage.contract_id, storage.root)
         blueprint = blueprint_class(BlueprintEnvironment(self, ContractId(contract_id), call_storage))
 
