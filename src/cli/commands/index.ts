@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 
+import * as backfill from './backfill.js'
 import * as importCommand from './import.js'
 import * as loadDump from './load-dump.js'
 import * as openapi from './openapi.js'
@@ -11,4 +12,5 @@ export function registerCommands(program: Command): void {
   loadDump.register(program)
   importCommand.register(program)
   openapi.register(program)
+  backfill.register(program)
 }

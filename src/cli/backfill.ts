@@ -1,0 +1,180 @@
+import { createWriteStream, existsSync, openSync, readSync, closeSync, fstatSync, ftruncateSync, type WriteStream } from 'node:fs'
+
+import { stringify as stringifyCsv } from 'csv-stringify/sync'
+
+import { parseJson, stringifyJson } from '../json.js'
+import type { CallResult } from '../query/chain.js'
+import { QueryError } from '../query/errors.js'
+import type { BalanceResult, FieldResult, StateParts } from '../query/snapshot.js'
+import { countHeights, type HeightOutcome, type StateQuery } from '../query/state-query.js'
+
+export type BackfillFormat = 'jsonl' | 'csv'
+
+export interface BackfillOptions extends StateParts {
+  query: StateQuery
+  id: string
+  from: number
+  to: number
+  step: number
+  changesOnly: boolean
+  out: string
+  format: BackfillFormat
+  onProgress?: (done: number, total: number) => void
+}
+
+export interface BackfillResult {
+  /** Height the run started from: `from`, or the one after the last height already in the file. */
+  startedAt: number
+  heightsComputed: number
+  linesWritten: number
+  resumed: boolean
+}
+
+/**
+ * Writes the state of one contract at every height of a range to a JSONL or CSV file,
+ * straight from the database. Rerun with the same options after an interruption, it keeps
+ * the complete lines already written and goes on after the last one.
+ */
+export async function runBackfill(options: BackfillOptions): Promise<BackfillResult> {
+  if (options.format === 'csv' && options.balances.includes('__all__')) {
+    throw new QueryError('NC_INVALID_PARAMETER', 400, 'balances __all__ has no fixed CSV columns; list the token uids, or use --format jsonl')
+  }
+
+  const header = options.format === 'csv' ? csvHeader(options) : undefined
+  const lastHeight = resumePoint(options.out, options.format, header)
+  const resumed = lastHeight !== undefined
+  if (resumed && (lastHeight < options.from || (lastHeight - options.from) % options.step !== 0)) {
+    throw new QueryError('NC_INVALID_PARAMETER', 400,
+      `${options.out} ends at height ${lastHeight}, which is not a height of this range (from ${options.from} every ${options.step}); use a new output file`)
+  }
+
+  // With changes_only the last written height is computed again, unwritten, so that the
+  // change filter compares the next height with it.
+  const restartAt = !resumed ? options.from : options.changesOnly ? lastHeight : lastHeight + options.step
+  const skipFirst = resumed && options.changesOnly
+  const result: BackfillResult = { startedAt: resumed ? lastHeight + options.step : options.from, heightsComputed: 0, linesWritten: 0, resumed }
+  if (restartAt > options.to) return result
+
+  const selection = { from: restartAt, to: options.to, step: options.step }
+  const total = countHeights(selection)
+  const output = createWriteStream(options.out, { flags: 'a' })
+  try {
+    if (!resumed && header !== undefined) await write(output, stringifyCsv([header]))
+
+    const outcomes = options.query.streamBatch({ ...options, selection, changesOnly: options.changesOnly })
+    let first = true
+    for await (const outcome of outcomes) {
+      if (first && skipFirst && outcome.height === restartAt) {
+        first = false
+        continue
+      }
+      first = false
+      await write(output, options.format === 'jsonl' ? `${outcome.json}\n` : stringifyCsv([csvRow(outcome, options)]))
+      result.linesWritten += 1
+      options.onProgress?.(Math.floor((outcome.height - restartAt) / options.step) + 1, total)
+    }
+    result.heightsComputed = total
+    options.onProgress?.(total, total)
+  } finally {
+    await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve())))
+  }
+  return result
+}
+
+function write(output: WriteStream, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    output.write(text, (error) => (error ? reject(error) : resolve()))
+  })
+}
+
+/**
+ * Height of the last complete line of an existing output file, after cutting off a partial
+ * last line left by an interrupted run. Undefined when there is no file or no data line yet.
+ */
+function resumePoint(path: string, format: BackfillFormat, header: string[] | undefined): number | undefined {
+  if (!existsSync(path)) return undefined
+
+  const fd = openSync(path, 'r+')
+  try {
+    const size = fstatSync(fd).size
+    const tailLength = Math.min(size, 1 << 20)
+    const tail = Buffer.alloc(tailLength)
+    readSync(fd, tail, 0, tailLength, size - tailLength)
+
+    const end = tail.lastIndexOf(0x0a)
+    const completeSize = end < 0 ? 0 : size - tailLength + end + 1
+    if (completeSize < size) ftruncateSync(fd, completeSize)
+    if (completeSize === 0) return undefined
+
+    const lines = tail.subarray(0, end).toString('utf8').split('\n')
+    const last = lines.at(-1) ?? ''
+    if (format === 'jsonl') return heightOfJsonLine(path, last)
+
+    const headerText = stringifyCsv([header ?? []]).trimEnd()
+    if (size <= tailLength && lines[0] !== headerText) {
+      throw new QueryError('NC_INVALID_PARAMETER', 400, `${path} has other CSV columns than this backfill; use a new output file`)
+    }
+    if (last === headerText) return undefined
+    return parseHeight(path, last.split(',')[0] ?? '')
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function heightOfJsonLine(path: string, line: string): number {
+  try {
+    const parsed = parseJson(line) as { block_height?: unknown }
+    return parseHeight(path, String(parsed.block_height))
+  } catch (error) {
+    if (error instanceof QueryError) throw error
+    throw new QueryError('NC_INVALID_PARAMETER', 400, `${path} does not end with a backfill JSON line; use a new output file`)
+  }
+}
+
+function parseHeight(path: string, text: string): number {
+  const height = Number(text)
+  if (!Number.isInteger(height) || height < 0) {
+    throw new QueryError('NC_INVALID_PARAMETER', 400, `${path} does not end with a backfill line (no block height in ${JSON.stringify(text.slice(0, 40))}); use a new output file`)
+  }
+  return height
+}
+
+export function csvHeader(parts: StateParts): string[] {
+  return [
+    'block_height', 'block_hash', 'timestamp',
+    ...parts.fields.map((name) => `field:${name}`),
+    ...parts.balances.map((token) => `balance:${token}`),
+    ...parts.calls.map((call) => `call:${call}`),
+    'error',
+  ]
+}
+
+/** One CSV row: values as JSON text (strings bare), errors as `ERROR: <message>`. */
+function csvRow(outcome: HeightOutcome, parts: StateParts): string[] {
+  if (!outcome.ok) {
+    return [String(outcome.height), '', '', ...parts.fields.map(() => ''), ...parts.balances.map(() => ''), ...parts.calls.map(() => ''), outcome.error]
+  }
+
+  const { snapshot } = outcome.snapshot
+  return [
+    String(outcome.height),
+    outcome.block.hashHex,
+    String(outcome.block.timestamp),
+    ...parts.fields.map((name) => valueCell(snapshot.fields[name])),
+    ...parts.balances.map((token) => balanceCell(snapshot.balances[token])),
+    ...parts.calls.map((call) => valueCell(snapshot.calls[call])),
+    '',
+  ]
+}
+
+function valueCell(result: FieldResult | CallResult | undefined): string {
+  if (result === undefined) return ''
+  if ('errmsg' in result) return `ERROR: ${result.errmsg}`
+  return typeof result.value === 'string' ? result.value : stringifyJson(result.value)
+}
+
+function balanceCell(result: BalanceResult | undefined): string {
+  if (result === undefined) return ''
+  if ('errmsg' in result) return `ERROR: ${result.errmsg}`
+  return result.value
+}
