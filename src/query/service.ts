@@ -4,6 +4,7 @@ import type { Logger } from '../logging.js'
 import { BlueprintCatalog, CachedTrieNodeSource } from '../nano/index.js'
 import { describeBlueprint } from '../sandbox/describe.js'
 import { getSandboxPyodide } from '../sandbox/pyodide.js'
+import { ViewCallExecutor, type ViewCallExecutorOptions } from '../sandbox/view-call-executor.js'
 import type { KeyValueSource } from '../storage/column-families.js'
 import { openLevelSource } from '../storage/level-source.js'
 import { openRocksDbSource } from '../storage/rocksdb/rocksdb-source.js'
@@ -23,9 +24,19 @@ export interface StateServiceOptions {
   builtinBlueprintsDir?: string
   /** Upper bound of the trie node cache, in bytes. */
   trieCacheBytes?: number
+  /**
+   * Pyodide workers that run view calls and describe blueprints with a time limit. On by
+   * default for a LevelDB copy, which each worker opens itself; `false` answers every call with
+   * an `errmsg` and describes blueprints in the main thread. Not available with `source` or
+   * `rocksdbPath`.
+   */
+  sandbox?: SandboxOptions | false
+  /** A view-call runner of the caller's own, in place of the sandbox's. */
   viewCalls?: ViewCallRunner
   logger?: Logger
 }
+
+export type SandboxOptions = Pick<ViewCallExecutorOptions, 'workers' | 'timeoutMs' | 'memoryLimitMb' | 'recursionLimit' | 'trieCacheBytes'>
 
 export interface StateService {
   query: StateQuery
@@ -42,24 +53,48 @@ export async function openStateService(options: StateServiceOptions): Promise<St
   const nodes = new CachedTrieNodeSource(storage, { cacheMaxBytes: options.trieCacheBytes })
   const catalog = new BlueprintCatalog(storage, { builtinDir: options.builtinBlueprintsDir, logger: options.logger })
 
-  const blueprints: BlueprintDescriber = {
+  let blueprints: BlueprintDescriber = {
     async describe(blueprintId: Uint8Array): Promise<BlueprintDescription> {
       const id = bytesToHex(blueprintId)
       const source = await catalog.getSource(blueprintId)
       return describeBlueprint(source, id)
     },
   }
+  let viewCalls = options.viewCalls
+  let executor: ViewCallExecutor | undefined
 
-  // Loading Pyodide takes seconds: pay it before the first request, not during it.
-  await getSandboxPyodide()
+  const sandboxWanted = options.sandbox !== false && options.dbPath !== undefined && options.viewCalls === undefined
+  if (sandboxWanted) {
+    executor = new ViewCallExecutor({
+      dbPath: options.dbPath!,
+      builtinBlueprintsDir: options.builtinBlueprintsDir,
+      logger: options.logger,
+      ...(options.sandbox === undefined ? {} : options.sandbox),
+    })
+    try {
+      await executor.start()
+    } catch (error) {
+      await executor.close()
+      await source.close()
+      throw error
+    }
+    blueprints = executor
+    viewCalls = executor
+  } else {
+    // Loading Pyodide takes seconds: pay it before the first request, not during it.
+    await getSandboxPyodide()
+  }
 
   const chain = new StorageChainReader(storage, nodes)
-  const query = new StateQuery({ chain, blueprints, viewCalls: options.viewCalls })
+  const query = new StateQuery({ chain, blueprints, viewCalls })
   return {
     query,
     chain,
     storage,
-    close: () => source.close(),
+    close: async () => {
+      await executor?.close()
+      await source.close()
+    },
   }
 }
 

@@ -18,7 +18,7 @@ let service: StateService
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'nc-state-backfill-'))
   await loadDump(join(CORPUS_DIR, 'node-dump.jsonl'), join(dir, 'db'))
-  service = await openStateService({ dbPath: join(dir, 'db') })
+  service = await openStateService({ dbPath: join(dir, 'db'), sandbox: false })
 })
 
 after(async () => {

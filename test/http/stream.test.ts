@@ -15,7 +15,7 @@ const FIELDS = ['total_swaps', 'paused', 'last_update']
 let server: FixtureServer
 
 before(async () => {
-  server = await startFixtureServer()
+  server = await startFixtureServer({ sandbox: false })
 })
 
 after(async () => {

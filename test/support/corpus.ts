@@ -35,18 +35,6 @@ export function toQueryString(query: Record<string, string | number | string[]>)
   return params.toString()
 }
 
-/** Removes `calls` from a snapshot and from every snapshot of a batch answer. */
-export function withoutCalls(body: Record<string, unknown>): Record<string, unknown> {
-  const strip = (snapshot: unknown) => {
-    if (snapshot === null || typeof snapshot !== 'object') return snapshot
-    const { calls: _calls, ...rest } = snapshot as Record<string, unknown>
-    return rest
-  }
-  const stripped = strip(body) as Record<string, unknown>
-  if (Array.isArray(stripped.snapshots)) stripped.snapshots = stripped.snapshots.map(strip)
-  return stripped
-}
-
 /**
  * Lists the differences between an expected and an actual JSON value under the corpus rules:
  * object key order is ignored, arrays are ordered except at the `unordered` dotted paths

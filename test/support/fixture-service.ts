@@ -24,11 +24,11 @@ export interface FixtureServer {
  * Builds the LevelDB copy of the corpus in a temporary folder and serves the router on an
  * ephemeral loopback port. Answers are parsed without losing integer digits.
  */
-export async function startFixtureServer(options: { viewCalls?: ViewCallRunner } = {}): Promise<FixtureServer> {
+export async function startFixtureServer(options: { viewCalls?: ViewCallRunner; sandbox?: boolean } = {}): Promise<FixtureServer> {
   const dir = mkdtempSync(join(tmpdir(), 'nc-state-test-'))
   const dbPath = join(dir, 'db')
   await loadDump(join(CORPUS_DIR, 'node-dump.jsonl'), dbPath)
-  const service = await openStateService({ dbPath, viewCalls: options.viewCalls })
+  const service = await openStateService({ dbPath, viewCalls: options.viewCalls, sandbox: options.sandbox === false ? false : undefined })
 
   const app = express()
   app.use('/v1a', createNanoContractRouter({ query: service.query }))
