@@ -2,6 +2,7 @@ import express from 'express'
 
 import type { Logger } from '../logging.js'
 import type { StateQuery } from '../query/state-query.js'
+import { createMetrics } from './metrics.js'
 import { buildOpenApiDocument } from './openapi.js'
 import { createNanoContractRouter, sendJson } from './router.js'
 
@@ -12,8 +13,8 @@ export interface ServerAppOptions {
 }
 
 /**
- * The standalone server's Express app: the nano-contract router under `/v1a`, `GET /health`
- * and `GET /openapi.json`. The app answers 503 until `setReady` hands it the state query,
+ * The standalone server's Express app: the nano-contract router under `/v1a`, `GET /health`,
+ * `GET /metrics` (Prometheus) and `GET /openapi.json`. The app answers 503 until `setReady` hands it the state query,
  * so the port can open while storage and the sandbox are still loading.
  */
 export function createServerApp(options: ServerAppOptions): { app: express.Express; setReady(query: StateQuery): void } {
@@ -25,6 +26,11 @@ export function createServerApp(options: ServerAppOptions): { app: express.Expre
 
   app.get('/health', (_req, res) => {
     sendJson(res, router === undefined ? 503 : 200, { ready: router !== undefined })
+  })
+
+  const metrics = createMetrics()
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics())
   })
 
   app.get('/openapi.json', (_req, res) => {
@@ -46,6 +52,7 @@ export function createServerApp(options: ServerAppOptions): { app: express.Expre
   return {
     app,
     setReady(query: StateQuery) {
+      metrics.attach(query)
       router = createNanoContractRouter({ query, logger: options.logger, bodyLimit: options.bodyLimit })
     },
   }
