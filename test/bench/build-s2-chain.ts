@@ -2,9 +2,9 @@
  * Builds the S2 benchmark chain into a LevelDB copy: 80,000 blocks (heights 0 to 79,999)
  * running one contract of the corpus's `PricePools` blueprint, whose source comes from the
  * corpus's on-chain blueprint transaction. The contract is created at height 2 and gets one
- * pool per block from height 3; afterwards about one block in three runs one call, almost
- * always a swap (reserves, swap_count, total_swaps, last_update and two balances change),
- * and the owner pauses the contract for 50 blocks every 10,000 blocks.
+ * pool per block from height 3. After that, about one block in three runs one call. Almost
+ * every call is a swap, which changes reserves, swap_count, total_swaps, last_update and two
+ * balances. The owner also pauses the contract for 50 blocks every 10,000 blocks.
  *
  * Usage: node --import tsx test/bench/build-s2-chain.ts [DB_DIR] [--blocks N] [--pools N] [--seed N]
  * DB_DIR defaults to .bench-cache/s2-db. A complete build with the same parameters is kept;
@@ -161,9 +161,12 @@ async function buildS2Chain(dbPath: string, parameters: S2Parameters, log: (line
 
       const poolIndex = height - CONTRACT_HEIGHT - 1
       if (poolIndex < tokens.length) {
-        // Pools of very different sizes and prices: HTR from 10^6, tokens from 10^5 to 10^15.
+        // USD at about 0.1 per HTR; other pools of different sizes and prices, from
+        // 10^6 to 10^8 HTR against 10^5 to 10^11 units of the token.
         const htrAmount = BigInt(Math.floor(1_000_000 + random() * 99_000_000))
-        const tokenAmount = BigInt(Math.floor(100_000 + random() * 900_000)) * 10n ** BigInt(poolIndex % 11)
+        const tokenAmount = poolIndex === 0
+          ? htrAmount / 10n + BigInt(Math.floor(random() * 1000))
+          : BigInt(Math.floor(100_000 + random() * 900_000)) * 10n ** BigInt(poolIndex % 6)
         return pricePools.addPool(tokens[poolIndex]!, htrAmount, tokenAmount, timestamp)
       }
 
@@ -198,8 +201,8 @@ async function buildS2Chain(dbPath: string, parameters: S2Parameters, log: (line
 }
 
 /**
- * A swap of 0.01 % to 0.5 % of the input reserve, in a random direction, at the quoted
- * price or one unit below it. When that pays out nothing, the swap goes the other way.
+ * Builds a swap of 0.01 % to 0.5 % of the input reserve, in a random direction, at the
+ * quoted price or one unit below it. When that pays out nothing, the swap goes the other way.
  */
 function randomSwap(model: PricePoolsModel, token: Uint8Array, timestamp: number, random: () => number): ContractChanges {
   const basisPoints = BigInt(1 + Math.floor(random() * 50))
@@ -226,7 +229,7 @@ function swapShare(model: PricePoolsModel, token: Uint8Array, htrForToken: boole
     : model.swapTokenForHtr(token, amountIn, amountOut, timestamp)
 }
 
-/** The `PricePools` blueprint transaction of the corpus: its source and its nano key and signature. */
+/** Reads the corpus's `PricePools` blueprint transaction: its source, nano public key and signature. */
 async function readPricePoolsBlueprint(): Promise<{ code: string; ncPubkey: Uint8Array; ncSignature: Uint8Array }> {
   const corpus = join(fixturesDir(), 'conformance')
   const chain = JSON.parse(await readFile(join(corpus, 'chain.json'), 'utf8')) as { blueprints: Record<string, string> }

@@ -59,14 +59,14 @@ function readNode(id: Uint8Array): TrieNode {
   return decodeTrieNode(bytes)
 }
 
-/** The contract's root id at a best-chain height, or undefined when it does not exist there. */
+/** Looks up the contract's root id at a best-chain height; undefined when it does not exist there. */
 export function contractRootAt(contractId: string, height: number): Uint8Array | undefined {
   const rootHex = chain.blocks[height]!.nc_block_root_id
   if (rootHex === null) return undefined
   return new BlockState(corpusNodeSource, hexToBytes(rootHex)).getContractRootIdSync(hexToBytes(contractId))
 }
 
-/** Every key with content under a root, with its content, in depth-first stored order. */
+/** Lists every key with content under a root, and its content, in depth-first stored order. */
 export function trieEntries(rootId: Uint8Array): Array<{ key: Uint8Array; content: Uint8Array }> {
   const root = corpusNodeSource.getSync!(rootId)
   return runWalkSync(corpusNodeSource, collectDepthFirst(root))

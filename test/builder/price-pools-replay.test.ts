@@ -14,8 +14,8 @@ import { chain, contractRootAt, corpusNodes, corpusNodeSource } from './corpus.j
 
 /**
  * Replays the corpus's two PricePools contracts call by call with the PricePools model and
- * the contract writer. Call arguments come from the corpus state after each block; the
- * contract roots and the stored bytes of every node must then be the node's own.
+ * the contract writer. Call arguments come from the corpus state after each block. The
+ * contract roots and the stored bytes of every node must then equal the node's.
  */
 
 const TOKEN_UID: TypeDescriptor = { kind: 'token_uid' }
@@ -51,7 +51,7 @@ class CorpusContract {
   }
 }
 
-/** The changes of one corpus call, with arguments recovered from the state after its block. */
+/** Builds the changes of one corpus call, with arguments recovered from the state after its block. */
 function callChanges(model: PricePoolsModel, label: string, after: CorpusContract, timestamp: number): ContractChanges {
   const addPool = /add_pool (\w+)$/.exec(label)
   if (addPool !== null) {

@@ -71,7 +71,8 @@ describe('S2 chain build', () => {
 
   it('changes the contract in about one block in three', () => {
     const share = summary.changedBlocks / parameters.blocks
-    assert.ok(share > 0.25 && share < 0.42, `state changes in ${summary.changedBlocks} of ${parameters.blocks} blocks`)
+    assert.ok(share > 0.25, `state changes in only ${summary.changedBlocks} of ${parameters.blocks} blocks`)
+    assert.ok(share < 0.42, `state changes in ${summary.changedBlocks} of ${parameters.blocks} blocks`)
   })
 
   it('skips a complete build with the same parameters', async () => {
