@@ -1,14 +1,14 @@
 /**
- * Benchmark of `nc-state import`: generates a synthetic node RocksDB (random keys and values of
- * the fixture's sizes: 1,000,000 trie nodes and 100,000 blocks by default), imports it into a
- * new LevelDB copy in a child process, and prints keys/s, MB/s and the child's peak RSS, then
- * the time of a second run that finds nothing new and of `--verify`.
+ * Benchmark of `nc-state import`. It generates a synthetic node RocksDB with random keys and
+ * values of the fixture's sizes (1,000,000 trie nodes and 100,000 blocks by default). Then it
+ * imports it into a new LevelDB copy in a child process and prints keys/s, MB/s and the child's
+ * peak RSS, followed by the figures of a second run that finds nothing new and of a verify.
  *
  *   node --import tsx test/bench/import-bench.ts [--trie-nodes N] [--blocks N] [--dir DIR]
  *
  * The source is kept in DIR (default: /tmp/nc-state-import-bench) and reused by later runs with
- * the same sizes. This is not a test: the test runner loads every file under test/, so the
- * script does nothing when run by it.
+ * the same sizes. This is not a test: `node --test` given a directory loads every file under
+ * test/, so the script does nothing when the test runner starts it.
  */
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'

@@ -51,8 +51,8 @@ export async function prepareCheckpointDirectory(directory: string): Promise<voi
 
 /**
  * Fills a prepared checkpoint directory with a copy of the RocksDB at `source` that RocksDB can
- * open read-write without touching the source: table files are hard-linked (copied when the
- * checkpoint is on another file system), the manifest, WAL, CURRENT, IDENTITY and OPTIONS files
+ * open read-write without touching the source. Table files are hard-linked, or copied when the
+ * checkpoint is on another file system. The manifest, WAL, CURRENT, IDENTITY and OPTIONS files
  * are copied, and LOCK and the info logs are left out.
  */
 export async function createCheckpoint(source: string, directory: string): Promise<Checkpoint> {

@@ -146,10 +146,7 @@ async function runImport(snapshot: NodeSnapshot, destination: LevelDestination, 
     columnFamilies: Object.fromEntries(IMPORT_ORDER.map((cf) => [cf, progress.columnFamilies[cf]?.counts ?? emptyCounts()])) as Record<ColumnFamily, ColumnFamilyCounts>,
   }
 
-  const batch = destination.db.batch()
-  batch.put(IMPORT_RECORD_KEY, summary, { sublevel: destination.service })
-  batch.del(IMPORT_PROGRESS_KEY, { sublevel: destination.service })
-  await batch.write()
+  await destination.write({ records: { [IMPORT_RECORD_KEY]: summary, [IMPORT_PROGRESS_KEY]: undefined } })
 
   logger?.info('import finished', { source: summary.source, destination: summary.destination, tipHeight: summary.tipHeight, tipHash: summary.tipHash, resumed })
   return summary
@@ -166,29 +163,20 @@ async function importColumnFamily(
 ): Promise<void> {
   const after = state.cursor === null ? undefined : Buffer.from(state.cursor, 'hex')
   const compareValues = MUTABLE_COLUMN_FAMILIES.has(cf)
-  const sublevel = destination.column(cf)
   const estimate = positionEstimator(await snapshot.keyRange(cf))
 
   const commit = async (operations: WriteOperation[], cursor: Uint8Array | undefined, counts: ColumnFamilyCounts, done: boolean): Promise<void> => {
     const cursorHex = cursor === undefined ? state.cursor : Buffer.from(cursor).toString('hex')
     progress.columnFamilies[cf] = { done, cursor: cursorHex, counts }
 
-    const batch = destination.db.batch()
-    for (const operation of operations) {
-      if (operation.type === 'put') {
-        batch.put(operation.key, operation.value, { sublevel })
-      } else {
-        batch.del(operation.key, { sublevel })
-      }
-    }
-    batch.put(IMPORT_PROGRESS_KEY, progress, { sublevel: destination.service })
-    await batch.write()
+    await destination.write({ cf, operations, records: { [IMPORT_PROGRESS_KEY]: progress } })
 
     if (!done) {
       onProgress?.({ columnFamily: cf, fraction: estimate(cursor), counts, done })
     }
   }
 
+  onProgress?.({ columnFamily: cf, fraction: estimate(after), counts: state.counts, done: false })
   await syncColumnFamily({
     source: snapshot.chunks(cf, { ...(after === undefined ? {} : { gt: after }), fillCache: false }),
     destination: destination.chunks(cf, { ...(after === undefined ? {} : { gt: after }), values: compareValues }),

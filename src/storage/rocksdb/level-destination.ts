@@ -6,6 +6,7 @@ import { Level } from 'level'
 
 import { COLUMN_FAMILIES, FORMAT_KEY, LEVEL_FORMAT_VERSION, SERVICE_SUBLEVEL, type ColumnFamily } from '../column-families.js'
 import { errorMessageChain, ImportError } from './errors.js'
+import type { WriteOperation } from './sync-column-family.js'
 
 type Root = Level<string, string>
 export type ColumnFamilySublevel = AbstractSublevel<Root, string | Buffer | Uint8Array, Uint8Array, Uint8Array>
@@ -43,7 +44,7 @@ export class LevelDestination {
       await mkdir(path, { recursive: true })
     }
 
-    const db: Root = new Level<string, string>(path, { createIfMissing: isNew, writeBufferSize: 64 * 1024 * 1024 })
+    const db: Root = new Level<string, string>(path, { createIfMissing: isNew })
     try {
       await db.open()
     } catch (error) {
@@ -85,6 +86,32 @@ export class LevelDestination {
     } finally {
       await iterator.close()
     }
+  }
+
+  /**
+   * Writes `operations` on one column family and the given service records (undefined deletes
+   * one) in a single atomic LevelDB batch.
+   */
+  async write(changes: { cf?: ColumnFamily, operations?: WriteOperation[], records: Record<string, unknown> }): Promise<void> {
+    const { cf, operations = [], records } = changes
+    const sublevel = cf === undefined ? undefined : this.column(cf)
+
+    // One array batch on the root with prefixed Buffer keys: abstract-level's per-operation
+    // sublevel handling costs several times more than the LevelDB write itself.
+    const batch: Array<{ type: 'put', key: Buffer, value: Uint8Array } | { type: 'del', key: Buffer }> = operations.map((operation) => {
+      if (sublevel === undefined) {
+        throw new Error('write operations need a column family')
+      }
+      const key = sublevel.prefixKey(Buffer.from(operation.key.buffer, operation.key.byteOffset, operation.key.byteLength), 'buffer', false) as Buffer
+      return operation.type === 'put' ? { type: 'put', key, value: operation.value } : { type: 'del', key }
+    })
+
+    for (const [name, value] of Object.entries(records)) {
+      const key = Buffer.from(this.service.prefixKey(name, 'utf8', false) as string)
+      batch.push(value === undefined ? { type: 'del', key } : { type: 'put', key, value: Buffer.from(JSON.stringify(value)) })
+    }
+
+    await this.db.batch(batch as never, { keyEncoding: 'buffer', valueEncoding: 'buffer' })
   }
 
   async getRecord<T>(key: string): Promise<T | undefined> {

@@ -7,8 +7,8 @@ import type { Logger } from '../../logging.js'
 import { errorMessageChain, ImportError } from './errors.js'
 
 /**
- * Throws `NC_IMPORT_SOURCE_LOCKED` when another process, normally a running node, holds the
- * RocksDB directory's LOCK file. RocksDB holds an fcntl write lock on that file while a database
+ * Throws `NC_IMPORT_SOURCE_LOCKED` when another process, normally a running node, has locked the
+ * RocksDB directory's LOCK file. RocksDB keeps an fcntl write lock on that file while a database
  * is open, and copying files from under a running node gives an inconsistent database.
  *
  * The check takes the lock itself: it hard-links LOCK into an empty probe directory under

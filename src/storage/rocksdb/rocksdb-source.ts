@@ -8,8 +8,8 @@ import { NodeSnapshot } from './node-snapshot.js'
 
 export interface RocksDbSourceOptions {
   /**
-   * Where to put the checkpoint copy that is opened (deleted on close). Defaults to a new
-   * directory under the system's temporary directory; on the source's file system the copy
+   * Directory for the checkpoint copy that is opened, deleted on close. Defaults to a new
+   * directory under the system's temporary directory. On the source's file system the copy
    * costs only hard links, elsewhere it copies every table file.
    */
   checkpointDirectory?: string

@@ -1,6 +1,6 @@
 import { ChunkCursor } from './chunk-cursor.js'
 
-/** What one import did to one column family. */
+/** Counts of one import's work on one column family. */
 export interface ColumnFamilyCounts {
   /** Keys in the source. */
   sourceKeys: number
@@ -46,8 +46,8 @@ export interface SyncColumnFamilyOptions {
 }
 
 /**
- * Makes a destination column family equal to the source by walking both in key order: keys only
- * in the source are put, keys only in the destination are deleted, and with `compareValues` keys
+ * Makes a destination column family equal to the source by walking both in key order. Keys only
+ * in the source are put and keys only in the destination are deleted. With `compareValues`, keys
  * on both sides whose values differ are overwritten. Each commit is atomic and carries the
  * cursor, so a run killed at any point resumes after the last commit with the same result.
  */
@@ -66,7 +66,7 @@ export async function syncColumnFamily(options: SyncColumnFamilyOptions): Promis
   const flush = async (): Promise<void> => {
     await inFlight
     inFlight = options.commit(operations, cursor, { ...counts }, false)
-    // The next flush awaits it and sees a failure; this keeps Node from reporting it as unhandled meanwhile.
+    // The next flush awaits it and rethrows a failure. Until then this handler keeps Node from reporting it as unhandled.
     inFlight.catch(() => undefined)
     operations = []
     pendingBytes = 0
@@ -84,7 +84,15 @@ export async function syncColumnFamily(options: SyncColumnFamilyOptions): Promis
         break
       }
 
-      const order = fromSource === undefined ? 1 : fromDestination === undefined ? -1 : Buffer.compare(fromSource[0], fromDestination[0])
+      // Negative: the key is only in the source; positive: only in the destination; zero: in both.
+      let order: number
+      if (fromSource === undefined) {
+        order = 1
+      } else if (fromDestination === undefined) {
+        order = -1
+      } else {
+        order = Buffer.compare(fromSource[0], fromDestination[0])
+      }
       if (fromSource !== undefined && order <= 0) {
         counts.sourceKeys += 1
         counts.bytesRead += fromSource[0].length + fromSource[1].length

@@ -3,17 +3,16 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-
 import { RocksLevel } from '@nxtedition/rocksdb'
 
+import { fixturesDir } from '../../../src/package-root.js'
 import { COLUMN_FAMILIES, type ColumnFamily } from '../../../src/storage/column-families.js'
 import { LevelDestination } from '../../../src/storage/rocksdb/level-destination.js'
 import { digestLevelColumnFamily } from '../../../src/storage/rocksdb/verify-import.js'
 
 /** Test support: fixture node databases, synthetic node databases and views of a LevelDB copy. */
 
-const fixtures = fileURLToPath(new URL('../../../fixtures/conformance/', import.meta.url))
+const fixtures = join(fixturesDir(), 'conformance')
 
 /** Column family name to entries (hex key to hex value). */
 export type NodeContents = Map<string, Map<string, string>>

@@ -4,17 +4,17 @@ import { once } from 'node:events'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
 
 import { Level } from 'level'
 
+import { packageRoot } from '../../../src/package-root.js'
 import { COLUMN_FAMILIES } from '../../../src/storage/column-families.js'
 import { ImportError, importNodeRocksDb, verifyImport } from '../../../src/storage/rocksdb/index.js'
 import { findLockHolders } from '../../../src/storage/rocksdb/lock-file.js'
 import { parseOptionsFile } from '../../../src/storage/rocksdb/options-file.js'
 import { extractFixtureRocksDb, fingerprintDirectory, makeTempDirectory, readDumpContents, removeDirectory, writeNodeRocksDb } from './node-rocksdb.js'
 
-const projectRoot = fileURLToPath(new URL('../../../', import.meta.url))
+const projectRoot = packageRoot()
 
 /** Asserts that `promise` rejects with an ImportError of `code` whose message matches every pattern. */
 async function assertImportError(promise: Promise<unknown>, code: string, ...patterns: RegExp[]): Promise<ImportError> {
