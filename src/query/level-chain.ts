@@ -1,16 +1,42 @@
+import { LRUCache } from 'lru-cache'
+
 import { bytesToHex, hexToBytes, readVertexTimestamp, vertexKind } from '../encoding/index.js'
 import { BlockState, type TrieNodeSource } from '../nano/index.js'
 import type { NodeStorage } from '../storage/node-storage.js'
 import type { Balance, BlockInfo, ChainReader, ContractStateReader } from './chain.js'
 
-/** `ChainReader` over the node's column families (a LevelDB copy or a RocksDB directory). */
+/** Blocks kept in memory by height; about 300 bytes each. */
+const DEFAULT_BLOCK_CACHE_ENTRIES = 200_000
+
+/**
+ * `ChainReader` over the node's column families (a LevelDB copy or a RocksDB directory).
+ * Blocks are cached by height: the process holds the database alone while it serves, so what
+ * it reads cannot change under it.
+ */
 export class StorageChainReader implements ChainReader {
+  private readonly blocksByHeight: LRUCache<number, Promise<BlockInfo | undefined>>
+  private readonly contracts = new LRUCache<string, Promise<ContractStateReader | undefined>>({ max: DEFAULT_BLOCK_CACHE_ENTRIES })
+
   constructor(
     private readonly storage: NodeStorage,
     private readonly nodes: TrieNodeSource,
-  ) {}
+    blockCacheEntries = DEFAULT_BLOCK_CACHE_ENTRIES,
+  ) {
+    this.blocksByHeight = new LRUCache({ max: blockCacheEntries })
+  }
 
-  async blockAtHeight(height: number): Promise<BlockInfo | undefined> {
+  blockAtHeight(height: number): Promise<BlockInfo | undefined> {
+    let block = this.blocksByHeight.get(height)
+    if (block === undefined) {
+      block = this.readBlockAtHeight(height)
+      this.blocksByHeight.set(height, block)
+      // A failed read is not an answer to keep.
+      block.catch(() => this.blocksByHeight.delete(height))
+    }
+    return block
+  }
+
+  private async readBlockAtHeight(height: number): Promise<BlockInfo | undefined> {
     const entry = await this.storage.getBlockAtHeight(height)
     if (entry === undefined) return undefined
     const metadata = await this.storage.requireMetadata(entry.hash)
@@ -54,13 +80,26 @@ export class StorageChainReader implements ChainReader {
     return this.storage.getBlocksAtOrBefore(timestamp, limit)
   }
 
-  async contractState(blockRootId: Uint8Array, contractId: Uint8Array): Promise<ContractStateReader | undefined> {
+  /** Readers by block root and contract id: consecutive blocks often share a root, so one walk serves many heights. */
+  contractState(blockRootId: Uint8Array, contractId: Uint8Array): Promise<ContractStateReader | undefined> {
+    const key = `${bytesToHex(blockRootId)}/${bytesToHex(contractId)}`
+    let reader = this.contracts.get(key)
+    if (reader === undefined) {
+      reader = this.readContractState(blockRootId, contractId)
+      this.contracts.set(key, reader)
+      reader.catch(() => this.contracts.delete(key))
+    }
+    return reader
+  }
+
+  private async readContractState(blockRootId: Uint8Array, contractId: Uint8Array): Promise<ContractStateReader | undefined> {
     const contract = await new BlockState(this.nodes, blockRootId).getContract(contractId)
     if (contract === undefined) return undefined
 
+    let blueprintId: Promise<Uint8Array> | undefined
     return {
       contractRootId: contract.rootId,
-      blueprintId: () => contract.getBlueprintId(),
+      blueprintId: () => (blueprintId ??= contract.getBlueprintId()),
       balance: (tokenUid): Promise<Balance> => contract.getBalance(tokenUid),
       allBalances: async () => (await contract.getAllBalances()).map((entry) => [bytesToHex(entry.tokenUid), entry.balance] as [string, Balance]),
       attribute: (key) => contract.getAttributeContent(key),

@@ -19,15 +19,16 @@ export interface RenderCacheOptions {
 const DEFAULT_MAX_CHARS = 64 * 1024 * 1024
 
 /**
- * Rendered fields, balances and view-call results keyed by the content they depend on:
- * fields and balances by the contract's trie root, view calls by the block's root id and
- * contract id. Trie roots name immutable content, so entries never go stale; the LRU bound
+ * Rendered snapshots, fields, balances and view-call results keyed by the content they
+ * depend on: fields and balances by the contract's trie root, view calls by the block's root
+ * id and contract id, and whole snapshots by both plus the request's parts. Trie roots name immutable content, so entries never go stale; the LRU bound
  * only limits memory. Concurrent requests for the same key share one computation.
  */
 export class RenderCache {
   private readonly done: LRUCache<string, Rendered>
   private readonly pending = new Map<string, Promise<Rendered>>()
-  readonly counters: Record<'field' | 'balance' | 'call', CacheCounters> = {
+  readonly counters: Record<'snapshot' | 'field' | 'balance' | 'call', CacheCounters> = {
+    snapshot: { hits: 0, misses: 0 },
     field: { hits: 0, misses: 0 },
     balance: { hits: 0, misses: 0 },
     call: { hits: 0, misses: 0 },

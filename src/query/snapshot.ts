@@ -62,20 +62,52 @@ export async function buildSnapshot(
   const state = await deps.chain.contractState(block.rootId, contractId)
   if (state === undefined) return undefined
 
+  // A whole snapshot is cached by what decides it, so a batch over unchanged blocks only
+  // looks up its contract root.
+  const contractRoot = bytesToHex(state.contractRootId)
+  const contentId = parts.calls.length === 0 ? contractRoot : `${contractRoot}/${bytesToHex(block.rootId)}`
+  const cacheKey = `snapshot/${contentId}/${partsSignature(contractIdText, parts)}`
+  const blockRootId = block.rootId
+  const rendered = await deps.cache.get('snapshot', cacheKey, async () => {
+    const built = await renderSnapshot(deps, state, blockRootId, contractId, contractIdText, parts)
+    return { value: built.snapshot, json: built.membersJson }
+  })
+  return { snapshot: rendered.value as Snapshot, membersJson: rendered.json, contentId }
+}
+
+const signatures = new WeakMap<StateParts, string>()
+
+/** Text that tells requests apart by contract id text and parts, computed once per request. */
+function partsSignature(contractIdText: string, parts: StateParts): string {
+  let signature = signatures.get(parts)
+  if (signature === undefined) {
+    signature = JSON.stringify([contractIdText, parts.fields, parts.balances, parts.calls])
+    signatures.set(parts, signature)
+  }
+  return signature
+}
+
+async function renderSnapshot(
+  deps: SnapshotDependencies,
+  state: ContractStateReader,
+  blockRootId: Uint8Array,
+  contractId: Uint8Array,
+  contractIdText: string,
+  parts: StateParts,
+): Promise<{ snapshot: Snapshot; membersJson: string }> {
   const blueprintId = await state.blueprintId()
   const blueprint = await deps.blueprints.describe(blueprintId)
   const contractRoot = bytesToHex(state.contractRootId)
 
   const balances = await renderBalances(deps.cache, state, contractRoot, parts.balances)
   const fields = await renderFields(deps.cache, state, contractRoot, blueprint.fields, parts.fields)
-  const calls = await renderCalls(deps, block.rootId, contractId, blueprintId, parts.calls)
+  const calls = await renderCalls(deps, blockRootId, contractId, blueprintId, parts.calls)
 
   const header = { nc_id: contractIdText, blueprint_id: bytesToHex(blueprintId), blueprint_name: blueprint.name }
   const headerJson = JSON.stringify(header)
   return {
     snapshot: { ...header, fields: fields.value, balances: balances.value, calls: calls.value },
     membersJson: `${headerJson.slice(1, -1)},"fields":${fields.json},"balances":${balances.json},"calls":${calls.json}`,
-    contentId: parts.calls.length === 0 ? contractRoot : `${contractRoot}/${bytesToHex(block.rootId)}`,
   }
 }
 
@@ -99,10 +131,10 @@ async function renderBalances(cache: RenderCache, state: ContractStateReader, co
   for (const token of tokens) {
     if (token === '__all__') {
       const all = await cache.get('balance', `all/${contractRoot}`, async () => {
-        const entries = (await state.allBalances()).map(([tokenHex, balance]) => [tokenHex, balanceResult(balance)] as const)
-        return { value: entries, json: stringifyJson(entries) }
+        const entries = (await state.allBalances()).map(([tokenHex, balance]) => [tokenHex, rendered(balanceResult(balance))] as const)
+        return { value: entries, json: entries.map(([, item]) => item.json).join(',') }
       })
-      for (const [tokenHex, result] of all.value as Array<[string, BalanceResult]>) members.set(tokenHex, rendered(result))
+      for (const [tokenHex, item] of all.value as Array<[string, Rendered<BalanceResult>]>) members.set(tokenHex, item)
       break
     }
 

@@ -3,7 +3,7 @@ import { type BlockSelector, selectBlock } from './block-selector.js'
 import { QueryError, type QueryErrorCode } from './errors.js'
 import { parsePythonHex } from './hex.js'
 import { RenderCache, type RenderCacheOptions } from './render-cache.js'
-import { buildSnapshot, type RenderedSnapshot, type Snapshot, type StateParts } from './snapshot.js'
+import { buildSnapshot, type RenderedSnapshot, type Snapshot, type SnapshotDependencies, type StateParts } from './snapshot.js'
 
 /** Most heights one JSON batch answer holds; longer ranges stream as NDJSON. */
 export const MAX_BATCH_HEIGHTS = 100
@@ -79,13 +79,11 @@ export interface StateQueryOptions {
  */
 export class StateQuery {
   readonly cache: RenderCache
+  private readonly dependencies: SnapshotDependencies
 
   constructor(private readonly options: StateQueryOptions) {
     this.cache = new RenderCache(options.cache)
-  }
-
-  private get dependencies() {
-    return { ...this.options, cache: this.cache }
+    this.dependencies = { ...options, cache: this.cache }
   }
 
   /** The single-block endpoint's snapshot; `json` is the whole answer, `success` flag included. */
