@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { Command } from 'commander'
+import { Command, InvalidArgumentError } from 'commander'
 
+import { NcStateError } from '../errors.js'
 import { registerCommands } from './commands/index.js'
 
 const program = new Command()
@@ -10,4 +11,16 @@ const program = new Command()
 
 registerCommands(program)
 
-await program.parseAsync(process.argv)
+try {
+  await program.parseAsync(process.argv)
+} catch (error) {
+  // Expected failures carry a stable code; print it with the message instead of a stack trace.
+  if (error instanceof NcStateError) {
+    process.stderr.write(`nc-state: ${error.message} (${error.code})\n`)
+  } else if (error instanceof InvalidArgumentError) {
+    process.stderr.write(`nc-state: ${error.message}\n`)
+  } else {
+    process.stderr.write(`nc-state: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  }
+  process.exit(1)
+}

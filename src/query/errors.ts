@@ -19,4 +19,3 @@ export type QueryErrorCode =
   | 'NC_NOT_A_BLOCK'
   | 'NC_VOIDED_BLOCK'
   | 'NC_CONTRACT_NOT_FOUND'
-  | 'NC_BLUEPRINT_UNAVAILABLE'

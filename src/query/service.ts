@@ -69,7 +69,7 @@ export async function openStateService(options: StateServiceOptions): Promise<St
       dbPath: options.dbPath!,
       builtinBlueprintsDir: options.builtinBlueprintsDir,
       logger: options.logger,
-      ...(options.sandbox === undefined ? {} : options.sandbox),
+      ...definedOnly(options.sandbox || {}),
     })
     try {
       await executor.start()
@@ -96,6 +96,11 @@ export async function openStateService(options: StateServiceOptions): Promise<St
       await source.close()
     },
   }
+}
+
+/** Drops keys whose value is undefined, so they do not override the executor's defaults. */
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>
 }
 
 async function openSource(options: StateServiceOptions): Promise<KeyValueSource> {

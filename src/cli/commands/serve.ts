@@ -16,6 +16,10 @@ interface ServeOptions {
   builtinBlueprints?: string
   trieCacheMb: number
   bodyLimit: string
+  sandbox: boolean
+  workers?: number
+  callTimeoutMs: number
+  memoryLimitMb: number
 }
 
 export function register(program: Command): void {
@@ -29,6 +33,10 @@ export function register(program: Command): void {
     .option('--builtin-blueprints <dir>', 'folder of <blueprint id hex>.py sources for blueprints that are not on chain')
     .option('--trie-cache-mb <number>', 'upper bound of the trie node cache, in MiB', parsePositiveInteger, 64)
     .option('--body-limit <size>', 'largest accepted request body, e.g. 256kb', '256kb')
+    .option('--workers <number>', 'sandbox worker threads that run view calls (default: the number of CPUs)', parsePositiveInteger)
+    .option('--call-timeout-ms <ms>', 'time budget of one view call, in milliseconds', parsePositiveInteger, 5000)
+    .option('--memory-limit-mb <number>', 'interpreter memory, in MiB, above which a sandbox worker is replaced', parsePositiveInteger, 1024)
+    .option('--no-sandbox', 'run no view calls (each answers an errmsg) and describe blueprints in the main thread')
     .action(serve)
 }
 
@@ -62,6 +70,7 @@ async function serve(options: ServeOptions): Promise<void> {
     rocksdbPath: options.rocksdb,
     builtinBlueprintsDir: options.builtinBlueprints,
     trieCacheBytes: options.trieCacheMb * 1024 * 1024,
+    sandbox: options.sandbox ? { workers: options.workers, timeoutMs: options.callTimeoutMs, memoryLimitMb: options.memoryLimitMb } : false,
     logger,
   })
   setReady(service.query)
