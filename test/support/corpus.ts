@@ -1,7 +1,8 @@
+import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-import { parseJson } from '../../src/json.js'
+import { parseJson, stringifyJson } from '../../src/json.js'
 import { fixturesDir } from '../../src/package-root.js'
 
 /** Folder of the conformance corpus bundled with the project. */
@@ -34,6 +35,46 @@ export function toQueryString(query: Record<string, string | number | string[]>)
   }
   return params.toString()
 }
+
+/** Removes `calls` from a snapshot and from every snapshot of a batch answer. */
+export function withoutCalls(body: Record<string, unknown>): Record<string, unknown> {
+  const strip = (snapshot: unknown) => {
+    if (snapshot === null || typeof snapshot !== 'object') return snapshot
+    const { calls: _calls, ...rest } = snapshot as Record<string, unknown>
+    return rest
+  }
+  const stripped = strip(body) as Record<string, unknown>
+  if (Array.isArray(stripped.snapshots)) stripped.snapshots = stripped.snapshots.map(strip)
+  return stripped
+}
+
+/**
+ * Asserts that an answer matches a corpus case: the status, then either the whole body
+ * (`check: "exact"`) or a non-empty error (`check: "status"`).
+ */
+export function assertCaseAnswer(testCase: CorpusCase, status: number, body: Record<string, unknown>, options: { compareCalls: boolean }): void {
+  assert.equal(status, testCase.status, `status of "${testCase.name}": ${stringifyJson(body).slice(0, 300)}`)
+
+  if (testCase.check === 'status') {
+    assert.equal(body.success, false)
+    assert.equal(typeof body.error, 'string')
+    assert.notEqual(body.error, '')
+    return
+  }
+
+  const expected = options.compareCalls ? testCase.response : withoutCalls(testCase.response)
+  const actual = options.compareCalls ? body : withoutCalls(body)
+  assert.deepEqual(diffJson(expected, actual, testCase.unordered), [], `answer of "${testCase.name}" differs`)
+}
+
+/** Sends a corpus case to a server and returns its answer. */
+export function sendCase(server: { get(path: string): Promise<Answer>; post(path: string, body: unknown): Promise<Answer> }, testCase: CorpusCase): Promise<Answer> {
+  return testCase.endpoint === 'state'
+    ? server.get(`/v1a/nano_contract/state?${toQueryString(testCase.query ?? {})}`)
+    : server.post('/v1a/nano_contract/state/batch', testCase.body)
+}
+
+type Answer = { status: number; body: Record<string, unknown> }
 
 /**
  * Lists the differences between an expected and an actual JSON value under the corpus rules:

@@ -8,7 +8,7 @@ import express from 'express'
 import { createNanoContractRouter } from '../../src/http/router.js'
 import { parseJson, stringifyJson } from '../../src/json.js'
 import type { ViewCallRunner } from '../../src/query/chain.js'
-import { openStateService, type StateService } from '../../src/query/service.js'
+import { openStateService, type StateService, type StateServiceOptions } from '../../src/query/service.js'
 import { loadDump } from '../../src/storage/load-dump.js'
 import { CORPUS_DIR } from './corpus.js'
 
@@ -28,7 +28,19 @@ export async function startFixtureServer(options: { viewCalls?: ViewCallRunner; 
   const dir = mkdtempSync(join(tmpdir(), 'nc-state-test-'))
   const dbPath = join(dir, 'db')
   await loadDump(join(CORPUS_DIR, 'node-dump.jsonl'), dbPath)
-  const service = await openStateService({ dbPath, viewCalls: options.viewCalls, sandbox: options.sandbox === false ? false : undefined })
+  const server = await startServer({ dbPath, viewCalls: options.viewCalls, sandbox: options.sandbox === false ? false : undefined })
+  return {
+    ...server,
+    close: async () => {
+      await server.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Serves the router over the given storage on an ephemeral loopback port. */
+export async function startServer(options: StateServiceOptions): Promise<FixtureServer> {
+  const service = await openStateService(options)
 
   const app = express()
   app.use('/v1a', createNanoContractRouter({ query: service.query }))
@@ -49,7 +61,6 @@ export async function startFixtureServer(options: { viewCalls?: ViewCallRunner; 
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await service.close()
-      rmSync(dir, { recursive: true, force: true })
     },
   }
 }
