@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { after, test } from 'node:test'
+
+import { parseJson } from '../../src/json.js'
+import { packageRoot } from '../../src/package-root.js'
+
+// Runs the `nc-state` command as a user would: from source under tsx, from dist/ once built.
+const compiled = import.meta.url.endsWith('.js')
+const MAIN = fileURLToPath(new URL(`../../src/cli/main.${compiled ? 'js' : 'ts'}`, import.meta.url))
+const LOADER_FLAGS = compiled ? [] : ['--import', 'tsx']
+
+const children: ChildProcess[] = []
+
+after(() => {
+  for (const child of children) child.kill('SIGKILL')
+})
+
+function run(args: string[]): ChildProcess & { output: () => string } {
+  const child = spawn(process.execPath, [...LOADER_FLAGS, MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  children.push(child)
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  return Object.assign(child, { output: () => output })
+}
+
+function exitCode(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode)
+    else child.once('exit', (code) => resolve(code))
+  })
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
+  const port = (server.address() as { port: number }).port
+  await new Promise<void>((done) => server.close(() => done()))
+  return port
+}
+
+test('serve with a missing database exits naming it', async () => {
+  const child = run(['serve', '--db', '/nonexistent/nc-state-db', '--port', '0', '--no-sandbox'])
+  assert.equal(await exitCode(child), 1)
+  assert.match(child.output(), /\/nonexistent\/nc-state-db/)
+  assert.match(child.output(), /NC_STORAGE_NOT_OPEN/)
+})
+
+test('serve rejects a bad port', async () => {
+  const child = run(['serve', '--port', 'eighty'])
+  assert.notEqual(await exitCode(child), 0)
+  assert.match(child.output(), /expected a TCP port/)
+})
+
+test('serve answers the README example on the fixture data', async () => {
+  const port = await freePort()
+  const child = run(['serve', '--port', String(port), '--workers', '1'])
+  const base = `http://127.0.0.1:${port}`
+
+  const deadline = Date.now() + 90_000
+  let health = 0
+  while (health !== 200) {
+    assert.ok(Date.now() < deadline, `server not ready: ${child.output()}`)
+    assert.equal(child.exitCode, null, `server exited: ${child.output()}`)
+    health = await fetch(`${base}/health`).then((response) => response.status, () => 0)
+    if (health !== 200) await new Promise((done) => setTimeout(done, 250))
+  }
+
+  // The first curl example of the README, sent as written.
+  const readme = readFileSync(join(packageRoot(), 'README.md'), 'utf8')
+  const example = /curl -s '(http:\/\/127\.0\.0\.1:8080\/v1a\/nano_contract\/state\?[^']+)'/.exec(readme)
+  assert.ok(example, 'README has no state example')
+  const response = await fetch(example[1]!.replace('127.0.0.1:8080', `127.0.0.1:${port}`))
+  assert.equal(response.status, 200)
+  const body = parseJson(await response.text()) as { success: boolean; blueprint_name: string; fields: Record<string, unknown> }
+  assert.equal(body.success, true)
+  assert.equal(body.blueprint_name, 'PricePools')
+  assert.deepEqual(body.fields.total_swaps, { value: 60 })
+
+  const openapi = await fetch(`${base}/openapi.json`)
+  assert.equal(openapi.status, 200)
+  const metrics = await (await fetch(`${base}/metrics`)).text()
+  assert.match(metrics, /nc_state_render_cache_lookups/)
+
+  child.kill('SIGTERM')
+  assert.equal(await exitCode(child), 0)
+})
