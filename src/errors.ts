@@ -2,7 +2,7 @@
  * Base class of every error this package raises on purpose.
  *
  * `code` is stable and documented in the README, so callers branch on it instead of on
- * message text. `details` holds the values involved (ids, keys, heights) for logs.
+ * message text. `details` contains the values involved (ids, keys, heights) for logs.
  */
 export class NcStateError extends Error {
   readonly code: string

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 let cached: string | undefined
 
 /**
- * The folder holding this package's `package.json`. Code runs from `src/` (tsx) or from
+ * Returns the folder that contains this package's `package.json`. Code runs from `src/` (tsx) or from
  * `dist/src/` (compiled), so data files are found from here, not from the module's own path.
  */
 export function packageRoot(): string {
@@ -20,7 +20,7 @@ export function packageRoot(): string {
   return dir
 }
 
-/** The conformance corpus bundled in `fixtures/`. */
+/** Returns the folder of bundled data, `fixtures/`. */
 export function fixturesDir(): string {
   return join(packageRoot(), 'fixtures')
 }

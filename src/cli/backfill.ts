@@ -50,7 +50,8 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
 
   // With changes_only the last written height is computed again, unwritten, so that the
   // change filter compares the next height with it.
-  const restartAt = !resumed ? options.from : options.changesOnly ? lastHeight : lastHeight + options.step
+  let restartAt = options.from
+  if (resumed) restartAt = options.changesOnly ? lastHeight : lastHeight + options.step
   const skipFirst = resumed && options.changesOnly
   const result: BackfillResult = { startedAt: resumed ? lastHeight + options.step : options.from, heightsComputed: 0, linesWritten: 0, resumed }
   if (restartAt > options.to) return result
@@ -149,7 +150,7 @@ export function csvHeader(parts: StateParts): string[] {
   ]
 }
 
-/** One CSV row: values as JSON text (strings bare), errors as `ERROR: <message>`. */
+/** Builds one CSV row: values as JSON text (strings bare), errors as `ERROR: <message>`. */
 function csvRow(outcome: HeightOutcome, parts: StateParts): string[] {
   if (!outcome.ok) {
     return [String(outcome.height), '', '', ...parts.fields.map(() => ''), ...parts.balances.map(() => ''), ...parts.calls.map(() => ''), outcome.error]

@@ -120,7 +120,7 @@ function sendJsonText(res: Response, status: number, json: string): void {
 
 /**
  * Writes one JSON line per height, in order, then a totals line. It waits for the socket to
- * drain before computing more, so a slow client holds the server back instead of filling
+ * drain before computing more, so a slow client slows the server down instead of filling
  * its memory, and it stops when the client goes away.
  */
 async function streamNdjson(res: Response, query: StateQuery, request: BatchRequest, logger: Logger | undefined, log: RequestLog): Promise<void> {
@@ -188,9 +188,15 @@ function logRequest(logger: Logger | undefined, log: RequestLog, status: number,
   logger?.info('request', {
     ...log,
     status,
-    outcome: status < 400 ? 'ok' : status < 500 ? 'rejected' : 'failed',
+    outcome: outcomeOf(status),
     durationMs: Math.round((performance.now() - started) * 10) / 10,
   })
+}
+
+function outcomeOf(status: number): 'ok' | 'rejected' | 'failed' {
+  if (status < 400) return 'ok'
+  if (status < 500) return 'rejected'
+  return 'failed'
 }
 
 function httpStatusOf(error: unknown): number | undefined {

@@ -35,7 +35,7 @@ export const stateQuerySchema = {
   },
 } as const
 
-/** Longest range one streamed answer covers. */
+/** Longest range one streamed response covers. */
 export const MAX_STREAM_HEIGHTS = 10_000_000
 
 /**
@@ -54,12 +54,12 @@ export const batchBodySchema = {
       minItems: 1,
       maxItems: MAX_BATCH_HEIGHTS,
       items: { type: 'integer', minimum: 0 },
-      description: `Best-chain heights, 1 to ${MAX_BATCH_HEIGHTS}; answered in request order, repeats included.`,
+      description: `Best-chain heights, 1 to ${MAX_BATCH_HEIGHTS}; returned in request order, repeats included.`,
     },
     from_height: { type: 'integer', minimum: 0, maximum: MAX_BLOCK_HEIGHT, description: 'First height of a range, instead of block_heights.' },
     to_height: { type: 'integer', minimum: 0, maximum: MAX_BLOCK_HEIGHT, description: 'Last height of a range (included).' },
     step: { type: 'integer', minimum: 1, maximum: MAX_BLOCK_HEIGHT, description: 'Distance between heights of a range. Default 1.' },
-    changes_only: { type: 'boolean', description: 'Leave out a height whose answer equals the last one given; totals then add total_unchanged.' },
+    changes_only: { type: 'boolean', description: 'Leave out a height whose result equals the last one returned; totals then add total_unchanged.' },
     fields: stringList(fieldsDescription),
     balances: stringList(balancesDescription),
     calls: stringList(callsDescription),

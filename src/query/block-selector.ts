@@ -6,7 +6,7 @@ import { parsePythonHex } from './hex.js'
 /** The node looks at no more than this many blocks at or before a timestamp for a non-voided one. */
 export const MAX_TIMESTAMP_BLOCKS = 100
 
-/** Which block a state request is about. At most one of the three may be set; none means the best block. */
+/** Block selector of a state request. At most one of the three may be set; none selects the best block. */
 export interface BlockSelector {
   blockHash?: string
   blockHeight?: number
@@ -31,7 +31,7 @@ export async function selectBlock(chain: ChainReader, selector: BlockSelector): 
     if (hash === null) {
       throw new QueryError('NC_INVALID_PARAMETER', 400, `Invalid block_hash parameter: ${blockHash}`, { blockHash })
     }
-    // The node treats an empty block_hash as no selector and answers for the best block.
+    // The node treats an empty block_hash as no selector and returns the best block's state.
     if (hash.length > 0) candidates = [hash]
   }
 
@@ -56,7 +56,7 @@ export async function selectBlock(chain: ChainReader, selector: BlockSelector): 
       throw new QueryError('NC_BLOCK_NOT_FOUND', 404, `Block ${bytesToHex(hash)} not found.`, { blockHash: bytesToHex(hash) })
     }
     if (kind !== 'block') {
-      // The node names the parameter as given, so the text says "None" when no hash was passed.
+      // The node prints the parameter as given, so the message contains "None" when no hash was passed.
       throw new QueryError('NC_NOT_A_BLOCK', 400, `Invalid block_hash ${blockHash ?? 'None'}.`, { vertex: bytesToHex(hash) })
     }
     const block = await chain.blockByHash(hash)

@@ -1,6 +1,6 @@
 import type { BlueprintDescription } from '../encoding/nc-type/descriptor.js'
 
-/** A block as the query layer sees it. */
+/** A block, with the facts the query layer reads from its metadata. */
 export interface BlockInfo {
   hash: Uint8Array
   hashHex: string
@@ -30,7 +30,7 @@ export interface ContractStateReader {
 }
 
 /**
- * What the query layer needs from the chain. The production implementation sits over the
+ * Chain access the query layer needs. The production implementation sits over the
  * LevelDB copy (`src/query/level-chain.ts`); tests may provide their own.
  */
 export interface ChainReader {

@@ -2,7 +2,7 @@ import { NcStateError } from '../errors.js'
 
 /**
  * A request the service rejects, or a block or contract that does not exist. `status` is the
- * HTTP status the node answers with, and `message` is the node's text where the node has one.
+ * HTTP status the node responds with, and `message` is the node's text where the node has one.
  */
 export class QueryError extends NcStateError {
   readonly status: number

@@ -3,7 +3,7 @@ import { parsePythonHex } from './hex.js'
 
 /**
  * Checks a `fields[]` entry the way the node parses it: parts joined by dots, each part a plain
- * name, `a'<base58 address>'` or `b'<hex>'`. Returns false where the node answers
+ * name, `a'<base58 address>'` or `b'<hex>'`. Returns false where the node reports
  * "invalid format". The node then looks the whole entry up among the class annotations, so
  * an entry with a dot or a quoted part is never a blueprint field, however well formed.
  */

@@ -30,7 +30,7 @@ export class StorageChainReader implements ChainReader {
     if (block === undefined) {
       block = this.readBlockAtHeight(height)
       this.blocksByHeight.set(height, block)
-      // A failed read is not an answer to keep.
+      // A failed read is not cached, so the next request reads again.
       block.catch(() => this.blocksByHeight.delete(height))
     }
     return block

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache'
 
-/** A rendered piece of an answer: the value and its JSON text, serialized once. */
+/** A rendered piece of a response: the value and its JSON text, serialized once. */
 export interface Rendered<T = unknown> {
   value: T
   json: string
@@ -19,9 +19,9 @@ export interface RenderCacheOptions {
 const DEFAULT_MAX_CHARS = 64 * 1024 * 1024
 
 /**
- * Rendered snapshots, fields, balances and view-call results keyed by the content they
- * depend on: fields and balances by the contract's trie root, view calls by the block's root
- * id and contract id, and whole snapshots by both plus the request's parts. Trie roots name immutable content, so entries never go stale; the LRU bound
+ * Rendered snapshots, fields, balances and view-call results, keyed by the content they
+ * depend on. Fields and balances depend on the contract's trie root, and view calls on the
+ * block's root id and contract id. Whole snapshots are keyed by both plus the request's parts. Trie roots name immutable content, so entries never go stale; the LRU bound
  * only limits memory. Concurrent requests for the same key share one computation.
  */
 export class RenderCache {
@@ -41,7 +41,7 @@ export class RenderCache {
     })
   }
 
-  /** The cached rendering of `key`, or undefined; counts a hit or a miss for `kind`. */
+  /** Looks up the rendering of `key` and counts a hit or a miss for `kind`. */
   peek(kind: keyof RenderCache['counters'], key: string): Rendered | Promise<Rendered> | undefined {
     const found = this.done.get(key) ?? this.pending.get(key)
     if (found === undefined) {
@@ -73,7 +73,7 @@ export class RenderCache {
     this.done.set(key, rendered)
   }
 
-  /** Share of lookups answered from the cache, per kind, from 0 to 1. */
+  /** Returns the share of lookups served from the cache, per kind, from 0 to 1. */
   hitRates(): Record<string, number> {
     const rates: Record<string, number> = {}
     for (const [kind, { hits, misses }] of Object.entries(this.counters)) {

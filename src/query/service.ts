@@ -26,8 +26,8 @@ export interface StateServiceOptions {
   trieCacheBytes?: number
   /**
    * Pyodide workers that run view calls and describe blueprints with a time limit. On by
-   * default for a LevelDB copy, which each worker opens itself; `false` answers every call with
-   * an `errmsg` and describes blueprints in the main thread. Not available with `source` or
+   * default for a LevelDB copy, which each worker opens itself; `false` returns an `errmsg` for
+   * every call and describes blueprints in the main thread. Not available with `source` or
    * `rocksdbPath`.
    */
   sandbox?: SandboxOptions | false

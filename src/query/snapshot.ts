@@ -6,7 +6,7 @@ import { isWellFormedFieldName } from './field-names.js'
 import { parsePythonHex } from './hex.js'
 import { joinObjectJson, type RenderCache, type Rendered } from './render-cache.js'
 
-/** The parts of a contract's state a request asks for, in the node's parameter forms. */
+/** The parts of a contract's state a request reads, in the node's parameter forms. */
 export interface StateParts {
   fields: string[]
   balances: string[]
@@ -16,7 +16,7 @@ export interface StateParts {
 export type FieldResult = { value: unknown } | { errmsg: string }
 export type BalanceResult = { value: string; can_mint: boolean; can_melt: boolean } | { errmsg: string }
 
-/** One contract's state at one block, shaped as the node's answer (snake_case keys). */
+/** One contract's state at one block, shaped as the node's response (snake_case keys). */
 export interface Snapshot {
   nc_id: string
   blueprint_id: string
@@ -26,7 +26,7 @@ export interface Snapshot {
   calls: Record<string, CallResult>
 }
 
-/** A snapshot with its JSON text, so a batch assembles answers without serializing a part twice. */
+/** A snapshot with its JSON text, so a batch assembles responses without serializing a part twice. */
 export interface RenderedSnapshot {
   snapshot: Snapshot
   /** The snapshot object's members as JSON text, without the surrounding braces. */

@@ -11,7 +11,7 @@ import { CORPUS_DIR } from '../support/corpus.js'
 import { type FixtureServer, startServer } from '../support/fixture-service.js'
 
 // Hostile blueprint code served over HTTP: each bad call fails with a clear message within its
-// budget while the server goes on answering other requests. The hostile code is installed as
+// budget while the server keeps serving other requests. The hostile code is installed as
 // built-in blueprint sources, which take precedence over the on-chain code of the same id.
 
 const chain = JSON.parse(readFileSync(join(CORPUS_DIR, 'chain.json'), 'utf8')) as {

@@ -34,7 +34,7 @@ async function postNdjson(body: unknown): Promise<{ status: number; type: string
   return { status: response.status, type: response.headers.get('content-type'), lines }
 }
 
-/** A snapshot line without its block, for comparing content across heights. */
+/** Serializes a snapshot line without its block, to compare content across heights. */
 function content(line: Record<string, unknown>): string {
   const { block_height: _height, block_hash: _hash, timestamp: _timestamp, ...rest } = line
   return stringifyJson(rest)

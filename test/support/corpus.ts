@@ -36,7 +36,7 @@ export function toQueryString(query: Record<string, string | number | string[]>)
   return params.toString()
 }
 
-/** Removes `calls` from a snapshot and from every snapshot of a batch answer. */
+/** Removes `calls` from a snapshot and from every snapshot of a batch response. */
 export function withoutCalls(body: Record<string, unknown>): Record<string, unknown> {
   const strip = (snapshot: unknown) => {
     if (snapshot === null || typeof snapshot !== 'object') return snapshot
@@ -49,7 +49,7 @@ export function withoutCalls(body: Record<string, unknown>): Record<string, unkn
 }
 
 /**
- * Asserts that an answer matches a corpus case: the status, then either the whole body
+ * Asserts that a response matches a corpus case: the status, then either the whole body
  * (`check: "exact"`) or a non-empty error (`check: "status"`).
  */
 export function assertCaseAnswer(testCase: CorpusCase, status: number, body: Record<string, unknown>, options: { compareCalls: boolean }): void {
@@ -67,7 +67,7 @@ export function assertCaseAnswer(testCase: CorpusCase, status: number, body: Rec
   assert.deepEqual(diffJson(expected, actual, testCase.unordered), [], `answer of "${testCase.name}" differs`)
 }
 
-/** Sends a corpus case to a server and returns its answer. */
+/** Sends a corpus case to a server and returns the response. */
 export function sendCase(server: { get(path: string): Promise<Answer>; post(path: string, body: unknown): Promise<Answer> }, testCase: CorpusCase): Promise<Answer> {
   return testCase.endpoint === 'state'
     ? server.get(`/v1a/nano_contract/state?${toQueryString(testCase.query ?? {})}`)
@@ -130,7 +130,7 @@ function joinPath(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`
 }
 
-/** A text form where 5 and 5n are equal but 5 and "5" are not. */
+/** Serializes a value so that 5 and 5n are equal but 5 and "5" are not. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, item) => (typeof item === 'bigint' || (typeof item === 'number' && Number.isInteger(item)) ? `#${BigInt(item)}` : item)) ?? 'undefined'
 }

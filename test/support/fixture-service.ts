@@ -22,7 +22,7 @@ export interface FixtureServer {
 
 /**
  * Builds the LevelDB copy of the corpus in a temporary folder and serves the router on an
- * ephemeral loopback port. Answers are parsed without losing integer digits.
+ * ephemeral loopback port. Responses are parsed without losing integer digits.
  */
 export async function startFixtureServer(options: { viewCalls?: ViewCallRunner; sandbox?: boolean } = {}): Promise<FixtureServer> {
   const dir = mkdtempSync(join(tmpdir(), 'nc-state-test-'))

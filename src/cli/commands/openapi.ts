@@ -9,7 +9,7 @@ import { packageVersion } from '../version.js'
 
 export const OPENAPI_PATH = join(packageRoot(), 'openapi', 'openapi.json')
 
-/** The committed document's exact text, so a test can tell when the file is stale. */
+/** Renders the committed document's exact text, so a test can tell when the file is stale. */
 export function renderOpenApiFile(): string {
   return `${JSON.stringify(buildOpenApiDocument(packageVersion()), null, 2)}\n`
 }
