@@ -1,14 +1,23 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 
-import { isInteger, parse } from 'lossless-json'
 import { LRUCache } from 'lru-cache'
 
 import type { BlueprintDescription } from '../encoding/nc-type/descriptor.js'
 import { bytesToHex } from '../encoding/hex.js'
 import type { Logger } from '../logging.js'
 import { BlueprintNotFoundError, BlueprintRejectedError, SandboxError, type BlueprintCheck } from './errors.js'
-import type { WorkerReply, WorkerRequest, WorkerSettings } from './worker-protocol.js'
+import { parseCallResults } from './call-results.js'
+import {
+  CONTROL_BUFFER_BYTES,
+  ControlSlot,
+  sharedClockNow,
+  SIGINT,
+  STARTED_AT_OFFSET,
+  type WorkerReply,
+  type WorkerRequest,
+  type WorkerSettings,
+} from './worker-protocol.js'
 
 export interface ViewCallExecutorOptions {
   /** LevelDB copy of the node's storage; every worker opens it itself (classic-level multithreading). */
@@ -19,7 +28,7 @@ export interface ViewCallExecutorOptions {
   timeoutMs?: number
   /**
    * WebAssembly memory, in MiB, above which a worker's interpreter is replaced after its current
-   * call. WebAssembly memory never shrinks, so this bounds what one huge allocation leaves behind.
+   * request. WebAssembly memory never shrinks, so this bounds what one huge allocation leaves behind.
    * Default: 1024.
    */
   memoryLimitMb?: number
@@ -31,7 +40,8 @@ export interface ViewCallExecutorOptions {
   trieCacheBytes?: number
   /**
    * Number of call results kept in memory, keyed by block root, contract id and call string (a
-   * view's result depends on nothing else). Results that hit the time limit are not kept. Default: 10000.
+   * view's result depends on nothing else). Results that hit the time limit are not kept.
+   * Default: 0, no cache, because the query layer keeps rendered results itself.
    */
   resultCacheEntries?: number
   logger?: Logger
@@ -49,30 +59,42 @@ export interface ViewCallRequest {
 
 // How long an interrupted call may take to stop before its worker is terminated and replaced.
 const INTERRUPT_GRACE_MS = 1000
-const SIGINT = 2
+// Requests sent to a worker at once: the one it runs and the next, so it never waits for the main thread.
+const WORKER_QUEUE_DEPTH = 2
+// How often the time budget check looks again at a worker that has requests but runs no call string yet.
+const IDLE_WATCH_MS = 20
 
 type TaskRequest = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never
 
+/** End of a task: the worker's reply, or `stuck` when Python could not be stopped in call string `callIndex`. */
+type TaskOutcome = WorkerReply | { kind: 'stuck'; callIndex: number }
+
 interface Task {
   request: TaskRequest
-  resolve: (reply: WorkerReply | 'timeout') => void
+  resolve: (outcome: TaskOutcome) => void
   reject: (error: Error) => void
 }
 
 interface SandboxWorker {
   index: number
   worker: Worker
-  interrupt: Int32Array
-  ready: Promise<void>
-  current?: { task: Task; id: number; timer: NodeJS.Timeout; graceTimer?: NodeJS.Timeout }
+  control: Int32Array
+  startedAt: Float64Array
+  ready: boolean
+  /** Tasks sent to the worker, in the order it runs them. */
+  inflight: Array<{ task: Task; id: number }>
+  watchdog?: NodeJS.Timeout
+  /** Sequence number of the call string this worker was last asked to interrupt. */
+  interrupted: number
   retired: boolean
 }
 
 /**
  * Runs view calls and describes blueprints in a pool of sandbox workers (Pyodide interpreters in
- * worker threads). Each call string is one task with its own time budget: a call that runs past
- * it is interrupted (and its worker replaced if Python does not stop), returns an `errmsg`,
- * and the other calls and requests go on.
+ * worker threads). The call strings of one request go to one worker in one message and share
+ * what it reads of the contract's state, but each has its own time budget. A call that runs
+ * past it is interrupted (and its worker replaced if Python does not stop) and returns an
+ * `errmsg`, and the other calls and requests go on.
  *
  * Implements the query layer's `ViewCallRunner` and `BlueprintDescriber`.
  */
@@ -83,7 +105,7 @@ export class ViewCallExecutor {
   private readonly pool: SandboxWorker[] = []
   private readonly queue: Task[] = []
   private readonly descriptions = new Map<string, Promise<BlueprintDescription>>()
-  private readonly answers: LRUCache<string, Promise<ViewCallResult>>
+  private readonly answers: LRUCache<string, ViewCallResult> | undefined
   private nextId = 1
   private closed = false
 
@@ -94,10 +116,10 @@ export class ViewCallExecutor {
       memoryLimitMb: 1024,
       recursionLimit: 400,
       trieCacheBytes: 32 * 1024 * 1024,
-      resultCacheEntries: 10_000,
+      resultCacheEntries: 0,
       ...options,
     }
-    this.answers = new LRUCache({ max: Math.max(1, this.options.resultCacheEntries) })
+    if (this.options.resultCacheEntries > 0) this.answers = new LRUCache({ max: this.options.resultCacheEntries })
     this.timedOut = { errmsg: `NCFail('view call exceeded the time limit of ${this.options.timeoutMs} ms')` }
     if (!Number.isInteger(this.options.workers) || this.options.workers < 1) {
       throw new RangeError(`workers must be a positive integer, got ${this.options.workers}`)
@@ -107,8 +129,9 @@ export class ViewCallExecutor {
 
   /** Starts the workers and waits until every interpreter is ready (a few seconds each). */
   async start(): Promise<void> {
-    for (let index = 0; index < this.options.workers; index++) this.pool.push(this.spawn(index))
-    await Promise.all(this.pool.map(async (entry) => entry.ready))
+    const started = Array.from({ length: this.options.workers }, (_, index) => this.spawn(index))
+    this.pool.push(...started.map(({ entry }) => entry))
+    await Promise.all(started.map(async ({ ready }) => ready))
   }
 
   /** Describes a blueprint from its source in storage (or the built-in folder); cached per blueprint id. */
@@ -135,12 +158,26 @@ export class ViewCallExecutor {
     const blockRootId = toHex(request.blockRootId)
     const contractId = toHex(request.contractId)
     const unique = [...new Set(request.calls)]
+    const cacheKey = (call: string) => `${blockRootId}:${contractId}:${call}`
 
-    const answers = await Promise.all(unique.map(async (call) => this.cachedCall(blockRootId, contractId, call)))
-    const results: Record<string, ViewCallResult> = {}
-    unique.forEach((call, index) => {
-      results[call] = answers[index]!
+    const found = new Map<string, ViewCallResult>()
+    const missing = unique.filter((call) => {
+      const cached = this.answers?.get(cacheKey(call))
+      if (cached !== undefined) found.set(call, cached)
+      return cached === undefined
     })
+
+    if (missing.length > 0) {
+      const answers = await this.runCalls(blockRootId, contractId, missing)
+      missing.forEach((call, index) => {
+        const answer = answers[index]!
+        found.set(call, answer)
+        if (answer !== this.timedOut) this.answers?.set(cacheKey(call), answer)
+      })
+    }
+
+    const results: Record<string, ViewCallResult> = {}
+    for (const call of unique) results[call] = found.get(call)!
     return results
   }
 
@@ -150,49 +187,45 @@ export class ViewCallExecutor {
     for (const task of this.queue.splice(0)) task.reject(closedError())
     await Promise.all(this.pool.map(async (entry) => {
       entry.retired = true
-      if (entry.current !== undefined) this.finish(entry, undefined)
+      clearTimeout(entry.watchdog)
+      for (const { task } of entry.inflight.splice(0)) task.reject(closedError())
       await entry.worker.terminate()
     }))
   }
 
-  /** Runs one call, sharing the result of an identical call that is cached or still running. */
-  private async cachedCall(blockRootId: string, contractId: string, call: string): Promise<ViewCallResult> {
-    const key = `${blockRootId}:${contractId}:${call}`
-    let answer = this.answers.get(key)
-    if (answer === undefined) {
-      answer = this.runCall(blockRootId, contractId, call)
-      this.answers.set(key, answer)
-      answer.then((result) => {
-        if (result === this.timedOut) this.answers.delete(key)
-      }, () => this.answers.delete(key))
-    }
-    return answer
-  }
+  /** Runs call strings in one worker message and returns their results in order. */
+  private async runCalls(blockRootId: string, contractId: string, calls: string[]): Promise<ViewCallResult[]> {
+    const outcome = await this.submit({ kind: 'call', blockRootId, contractId, calls })
 
-  private async runCall(blockRootId: string, contractId: string, call: string): Promise<ViewCallResult> {
-    const reply = await this.submit({ kind: 'call', blockRootId, contractId, call })
-    if (reply === 'timeout') return this.timedOut
-    if (reply.kind === 'failed') {
-      throw new SandboxError('NC_SANDBOX_FAILED', `view call ${call} on contract ${contractId} failed in the sandbox: ${reply.message}`, { contractId, blockRootId, call })
+    if (outcome.kind === 'stuck') {
+      // The worker was replaced; the other call strings run again, as views have no side effects.
+      const others = calls.filter((_, index) => index !== outcome.callIndex)
+      const results = others.length === 0 ? [] : await this.runCalls(blockRootId, contractId, others)
+      results.splice(outcome.callIndex, 0, this.timedOut)
+      return results
+    }
+    if (outcome.kind === 'failed') {
+      if (outcome.interrupted) return calls.map(() => this.timedOut)
+      throw new SandboxError('NC_SANDBOX_FAILED', `view calls on contract ${contractId} failed in the sandbox: ${outcome.message}`, { contractId, blockRootId, calls })
     }
 
-    const answer = parseWithBigints((reply as { json: string }).json) as { ok: true; results: Record<string, ViewCallResult> } | { ok: false; error: string }
+    const answer = parseCallResults((outcome as { json: string }).json)
     if (!answer.ok) {
-      throw new SandboxError('NC_SANDBOX_FAILED', `view call ${call} on contract ${contractId} at block root ${blockRootId} could not read storage: ${answer.error}`, { contractId, blockRootId, call })
+      throw new SandboxError('NC_SANDBOX_FAILED', `view calls on contract ${contractId} at block root ${blockRootId} could not read storage: ${answer.error}`, { contractId, blockRootId, calls })
     }
-    return answer.results[call]!
+    return answer.results.map((result) => result ?? this.timedOut)
   }
 
   private async runDescribe(blueprintId: string): Promise<BlueprintDescription> {
-    const reply = await this.submit({ kind: 'describe', blueprintId })
-    if (reply === 'timeout') {
+    const outcome = await this.submit({ kind: 'describe', blueprintId })
+    if (outcome.kind === 'stuck' || (outcome.kind === 'failed' && outcome.interrupted)) {
       throw new SandboxError('NC_SANDBOX_TIMEOUT', `loading blueprint ${blueprintId} exceeded the time limit of ${this.options.timeoutMs} ms`, { blueprintId })
     }
-    if (reply.kind === 'failed') {
-      throw new SandboxError('NC_SANDBOX_FAILED', `describing blueprint ${blueprintId} failed in the sandbox: ${reply.message}`, { blueprintId })
+    if (outcome.kind === 'failed') {
+      throw new SandboxError('NC_SANDBOX_FAILED', `describing blueprint ${blueprintId} failed in the sandbox: ${outcome.message}`, { blueprintId })
     }
 
-    const answer = JSON.parse((reply as { json: string }).json) as
+    const answer = JSON.parse((outcome as { json: string }).json) as
       | { ok: true; description: BlueprintDescription }
       | { ok: false; check: BlueprintCheck | 'not_found'; reason: string }
     if (answer.ok) return answer.description
@@ -200,7 +233,7 @@ export class ViewCallExecutor {
     throw new BlueprintRejectedError(blueprintId, answer.check, answer.reason)
   }
 
-  private async submit(request: TaskRequest): Promise<WorkerReply | 'timeout'> {
+  private async submit(request: TaskRequest): Promise<TaskOutcome> {
     if (this.closed) throw closedError()
     if (this.pool.length === 0) throw new SandboxError('NC_SANDBOX_FAILED', 'the view call executor is not started; call start() first')
     return new Promise((resolve, reject) => {
@@ -209,90 +242,122 @@ export class ViewCallExecutor {
     })
   }
 
+  /** Hands queued tasks to idle workers first, then fills each worker's queue. */
   private dispatch(): void {
-    for (const entry of this.pool) {
-      if (this.queue.length === 0) return
-      if (entry.current !== undefined || entry.retired) continue
-      void entry.ready.then(() => this.assign(entry), () => {})
+    for (let depth = 1; depth <= WORKER_QUEUE_DEPTH; depth++) {
+      for (const entry of this.pool) {
+        if (this.queue.length === 0) return
+        if (entry.ready && !entry.retired && entry.inflight.length < depth) this.assign(entry, this.queue.shift()!)
+      }
     }
   }
 
-  private assign(entry: SandboxWorker): void {
-    if (entry.current !== undefined || entry.retired) return
-    const task = this.queue.shift()
-    if (task === undefined) return
-
+  private assign(entry: SandboxWorker, task: Task): void {
     const id = this.nextId++
-    const timer = setTimeout(() => this.interruptCall(entry), this.options.timeoutMs)
-    entry.current = { task, id, timer }
+    entry.inflight.push({ task, id })
     entry.worker.postMessage({ ...task.request, id } as WorkerRequest)
+    if (entry.inflight.length === 1) this.watch(entry)
   }
 
-  /** Asks Python to stop the running call; replaces the worker if it does not stop in time. */
-  private interruptCall(entry: SandboxWorker): void {
-    const current = entry.current
-    if (current === undefined) return
-    Atomics.store(entry.interrupt, 0, SIGINT)
-    current.graceTimer = setTimeout(() => {
-      if (entry.current?.id !== current.id) return
+  /**
+   * Checks the call string the worker runs against the time budget. Interrupts Python in one
+   * that ran past it, and replaces the worker when Python does not stop within the grace time.
+   * Re-arms itself while the worker has requests.
+   */
+  private watch(entry: SandboxWorker): void {
+    clearTimeout(entry.watchdog)
+    entry.watchdog = undefined
+    if (entry.retired || entry.inflight.length === 0) return
+
+    const running = Atomics.load(entry.control, ControlSlot.running)
+    const elapsed = sharedClockNow() - entry.startedAt[0]!
+    if (running === 0 || Atomics.load(entry.control, ControlSlot.running) !== running) {
+      entry.watchdog = setTimeout(() => this.watch(entry), IDLE_WATCH_MS)
+      return
+    }
+
+    const budget = this.options.timeoutMs
+    if (entry.interrupted === running) {
+      if (elapsed < budget + INTERRUPT_GRACE_MS) {
+        entry.watchdog = setTimeout(() => this.watch(entry), budget + INTERRUPT_GRACE_MS - elapsed)
+        return
+      }
       this.options.logger?.warn('sandbox worker did not stop an interrupted view call; replacing it', { worker: entry.index })
-      this.finish(entry, 'timeout')
+      const callIndex = Atomics.load(entry.control, ControlSlot.callIndex)
+      const stuck = entry.inflight.shift()!
       this.replace(entry)
-    }, INTERRUPT_GRACE_MS)
+      stuck.task.resolve({ kind: 'stuck', callIndex })
+      return
+    }
+
+    if (elapsed >= budget) {
+      entry.interrupted = running
+      Atomics.store(entry.control, ControlSlot.target, running)
+      Atomics.store(entry.control, ControlSlot.signal, SIGINT)
+      entry.watchdog = setTimeout(() => this.watch(entry), INTERRUPT_GRACE_MS)
+      return
+    }
+    entry.watchdog = setTimeout(() => this.watch(entry), budget - elapsed)
   }
 
   private onReply(entry: SandboxWorker, reply: WorkerReply): void {
-    const current = entry.current
-    if (current === undefined || reply.id !== current.id) return
-
-    const timedOut = reply.kind === 'failed' && reply.interrupted
-    // A stale interrupt request must not hit the next call.
-    Atomics.store(entry.interrupt, 0, 0)
-    this.finish(entry, timedOut ? 'timeout' : reply)
+    const index = entry.inflight.findIndex(({ id }) => id === reply.id)
+    if (index < 0) return
+    const [{ task }] = entry.inflight.splice(index, 1) as [{ task: Task; id: number }]
+    if (entry.inflight.length === 0) {
+      clearTimeout(entry.watchdog)
+      entry.watchdog = undefined
+    }
 
     const memoryLimit = this.options.memoryLimitMb * 1024 * 1024
     if ((reply.memoryBytes ?? 0) > memoryLimit) {
       this.options.logger?.info('sandbox worker memory above limit; replacing it', { worker: entry.index, memoryBytes: reply.memoryBytes })
       this.replace(entry)
-    } else {
-      this.dispatch()
     }
+    task.resolve(reply)
+    this.dispatch()
   }
 
-  private finish(entry: SandboxWorker, outcome: WorkerReply | 'timeout' | undefined): void {
-    const current = entry.current
-    if (current === undefined) return
-    clearTimeout(current.timer)
-    if (current.graceTimer !== undefined) clearTimeout(current.graceTimer)
-    entry.current = undefined
-    if (outcome === undefined) current.task.reject(closedError())
-    else current.task.resolve(outcome)
-  }
-
+  /** Terminates a worker, puts the tasks it still held back at the front of the queue, and starts a fresh one. */
   private replace(entry: SandboxWorker): void {
     entry.retired = true
+    clearTimeout(entry.watchdog)
     void entry.worker.terminate()
+    this.queue.unshift(...entry.inflight.splice(0).map(({ task }) => task))
     if (this.closed) return
-    const fresh = this.spawn(entry.index)
+
+    const { entry: fresh, ready } = this.spawn(entry.index)
     this.pool[entry.index] = fresh
-    fresh.ready.then(() => this.dispatch(), () => {})
+    ready.then(() => this.dispatch(), (error: unknown) => {
+      this.options.logger?.error('sandbox worker failed to start', { worker: entry.index, error: String(error) })
+    })
   }
 
-  private spawn(index: number): SandboxWorker {
-    const interruptBuffer = new SharedArrayBuffer(4)
+  private spawn(index: number): { entry: SandboxWorker; ready: Promise<void> } {
+    const controlBuffer = new SharedArrayBuffer(CONTROL_BUFFER_BYTES)
     const settings: WorkerSettings = {
       dbPath: this.options.dbPath,
-      interruptBuffer,
+      controlBuffer,
       recursionLimit: this.options.recursionLimit,
       trieCacheBytes: this.options.trieCacheBytes,
       ...(this.options.builtinBlueprintsDir === undefined ? {} : { builtinBlueprintsDir: this.options.builtinBlueprintsDir }),
     }
     const worker = createWorker(settings)
-    const entry: SandboxWorker = { index, worker, interrupt: new Int32Array(interruptBuffer), ready: Promise.resolve(), retired: false }
+    const entry: SandboxWorker = {
+      index,
+      worker,
+      control: new Int32Array(controlBuffer, 0, 4),
+      startedAt: new Float64Array(controlBuffer, STARTED_AT_OFFSET, 1),
+      ready: false,
+      inflight: [],
+      interrupted: 0,
+      retired: false,
+    }
 
-    entry.ready = new Promise<void>((resolve, reject) => {
+    const ready = new Promise<void>((resolve, reject) => {
       worker.on('message', (reply: WorkerReply) => {
         if (reply.kind === 'ready') {
+          entry.ready = true
           resolve()
         } else if (reply.id === 0 && reply.kind === 'failed') {
           reject(new SandboxError('NC_SANDBOX_FAILED', reply.message, { worker: index }))
@@ -303,18 +368,14 @@ export class ViewCallExecutor {
       worker.on('error', (error) => {
         this.options.logger?.error('sandbox worker crashed', { worker: index, error: error.message })
         reject(new SandboxError('NC_SANDBOX_FAILED', `sandbox worker ${index} crashed: ${error.message}`, { worker: index }, { cause: error }))
-        const current = entry.current
-        if (current !== undefined) {
-          entry.current = undefined
-          clearTimeout(current.timer)
-          if (current.graceTimer !== undefined) clearTimeout(current.graceTimer)
-          current.task.reject(new SandboxError('NC_SANDBOX_FAILED', `sandbox worker ${index} crashed during a request: ${error.message}`, { worker: index }))
-        }
+        // The request it ran fails; the ones queued behind it go to the fresh worker.
+        const running = entry.inflight.shift()
+        running?.task.reject(new SandboxError('NC_SANDBOX_FAILED', `sandbox worker ${index} crashed during a request: ${error.message}`, { worker: index }))
         if (!entry.retired) this.replace(entry)
       })
     })
-    entry.ready.catch(() => {})
-    return entry
+    ready.catch(() => {})
+    return { entry, ready }
   }
 }
 
@@ -324,11 +385,6 @@ function toHex(id: string | Uint8Array): string {
 
 function closedError(): SandboxError {
   return new SandboxError('NC_SANDBOX_CLOSED', 'the view call executor is closed')
-}
-
-/** Parses JSON from Python with every integer as a bigint, so no digit is lost. */
-function parseWithBigints(text: string): unknown {
-  return parse(text, null, (value: string) => (isInteger(value) ? BigInt(value) : Number(value)))
 }
 
 function createWorker(settings: WorkerSettings): Worker {

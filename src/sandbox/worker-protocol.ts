@@ -3,14 +3,37 @@
 export interface WorkerSettings {
   dbPath: string
   builtinBlueprintsDir?: string
-  /** 4-byte SharedArrayBuffer: the main thread stores 2 (SIGINT) to interrupt the running Python code. */
-  interruptBuffer: SharedArrayBuffer
+  /** `CONTROL_BUFFER_BYTES` of shared memory, laid out as `ControlSlot` and `STARTED_AT_OFFSET` describe. */
+  controlBuffer: SharedArrayBuffer
   recursionLimit: number
   trieCacheBytes: number
 }
 
+/**
+ * Int32 slots of the control buffer, through which a worker reports the call string it runs, so
+ * that each call string gets its own time budget even when one message carries several.
+ */
+export const ControlSlot = {
+  /** Pyodide's interrupt buffer: the executor stores 2 (SIGINT) to interrupt the running Python code. */
+  signal: 0,
+  /** Sequence number of the call string running now (it grows by one per call string), 0 between requests. */
+  running: 1,
+  /** Sequence number of the call string the executor interrupted. */
+  target: 2,
+  /** Index of the running call string in its request's `calls`. */
+  callIndex: 3,
+} as const
+
+/** Byte offset of a Float64 with the time the running call string started (`performance.timeOrigin + performance.now()`). */
+export const STARTED_AT_OFFSET = 16
+export const CONTROL_BUFFER_BYTES = 24
+
+/** SIGINT, the value Pyodide's interrupt buffer takes to raise KeyboardInterrupt. */
+export const SIGINT = 2
+
 export type WorkerRequest =
-  | { id: number; kind: 'call'; blockRootId: string; contractId: string; call: string }
+  /** Every call string of one request: they share the contract's state, each has its own time budget. */
+  | { id: number; kind: 'call'; blockRootId: string; contractId: string; calls: string[] }
   | { id: number; kind: 'describe'; blueprintId: string }
 
 export type WorkerReply = (
@@ -22,4 +45,9 @@ export type WorkerReply = (
 ) & {
   /** WebAssembly memory of the worker's interpreter after the request. */
   memoryBytes?: number
+}
+
+/** Milliseconds on a clock that the main thread and the workers share. */
+export function sharedClockNow(): number {
+  return performance.timeOrigin + performance.now()
 }

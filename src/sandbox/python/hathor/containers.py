@@ -16,6 +16,7 @@ from typing import Any
 from hathor.fields import DictLayout, FieldLayout, ListLayout, SetLayout, ValueLayout
 from hathor.nc_types import BoolNCType, NCType, Reader, VarInt32NCType, VarUint32NCType, decode_bool, decode_leb128, \
     encode_bool, encode_leb128
+from hathor.types import Address, Amount, BlueprintId, ContractId, Timestamp, TokenUid, VertexId
 
 KEY_SEPARATOR = b':'
 INIT_KEY = b'__init__'
@@ -64,7 +65,12 @@ _METADATA_TYPE = DequeMetadataNCType()
 
 
 class Leaf:
-    """A stored value: a dict entry's value, a list item, or a plain field."""
+    """A stored value: a dict entry's value, a list item, or a plain field.
+
+    As in the node, a call keeps each value it read or wrote in `storage.cache` (one dict per
+    call), so reading a key again in the same call returns the same object.
+    """
+    __slots__ = ('storage', 'nc_type')
     is_leaf = True
 
     def __init__(self, storage: Any, nc_type: NCType) -> None:
@@ -72,20 +78,31 @@ class Leaf:
         self.nc_type = nc_type
 
     def has_value(self, key: bytes) -> bool:
+        if key in self.storage.cache:
+            return True
         return self.storage.has_obj(key)
 
     def get_value(self, key: bytes) -> Any:
-        return self.storage.get_obj(key, self.nc_type)
+        cache = self.storage.cache
+        if key in cache:
+            return cache[key]
+        value = self.storage.get_obj(key, self.nc_type)
+        cache[key] = value
+        return value
 
     def set_value(self, key: bytes, value: Any) -> None:
         self.storage.put_obj(key, self.nc_type, value)
+        self.storage.cache[key] = value
 
     def del_value(self, key: bytes) -> None:
         self.storage.del_obj(key)
+        self.storage.cache.pop(key, None)
 
 
 class Nested:
-    """A container stored under a key: a whole field, a dict entry's value, or a list item."""
+    """A container stored under a key: a whole field, a dict entry's value, or a list item.
+    Built containers are kept in `storage.cache` like values (see `Leaf`)."""
+    __slots__ = ('storage', 'layout')
     is_leaf = False
 
     def __init__(self, storage: Any, layout: FieldLayout) -> None:
@@ -96,12 +113,18 @@ class Nested:
         return CONTAINER_CLASSES[type(self.layout)](self.storage, prefix, self.layout)
 
     def has_value(self, prefix: bytes) -> bool:
+        if prefix in self.storage.cache:
+            return True
         return self.storage.get_obj(join_key(prefix, INIT_KEY), _INIT_TYPE, default=False)
 
     def get_value(self, prefix: bytes) -> Any:
+        cache = self.storage.cache
+        if prefix in cache:
+            return cache[prefix]
         container = self.build(prefix)
-        if not self.has_value(prefix):
+        if not self.storage.get_obj(join_key(prefix, INIT_KEY), _INIT_TYPE, default=False):
             raise ValueError('not initialized')
+        cache[prefix] = container
         return container
 
     def set_value(self, prefix: bytes, value: Any) -> None:
@@ -110,22 +133,48 @@ class Nested:
             if value == container:
                 return
             raise ValueError('invalid assigned value')
-        if self.has_value(prefix):
+        if self.storage.get_obj(join_key(prefix, INIT_KEY), _INIT_TYPE, default=False):
             raise ValueError('already initialized')
         container.init_storage(value)
         self.storage.put_obj(join_key(prefix, INIT_KEY), _INIT_TYPE, True)
+        self.storage.cache[prefix] = container
 
     def del_value(self, prefix: bytes) -> None:
         container = self.build(prefix)
         if len(container) != 0:
             raise ValueError('container is not empty')
         self.storage.del_obj(join_key(prefix, INIT_KEY))
+        self.storage.cache.pop(prefix, None)
 
 
 def node_for(storage: Any, layout: FieldLayout) -> Leaf | Nested:
     if isinstance(layout, ValueLayout):
         return Leaf(storage, layout.nc_type)
     return Nested(storage, layout)
+
+
+# Encoded container keys (dict keys, set members, list indexes) by NCType, key class and key.
+_encoded_keys: dict[tuple, bytes] = {}
+_MAX_ENCODED_KEYS = 100_000
+_MAX_REUSED_KEY_LENGTH = 64
+# Key classes whose equal values always encode and check alike, so an encoding can be reused.
+_REUSABLE_KEY_CLASSES = frozenset({bool, int, str, bytes, Address, Amount, BlueprintId, ContractId, Timestamp,
+                                   TokenUid, VertexId})
+
+
+def encode_key(nc_type: NCType, key: Any) -> bytes:
+    """`nc_type.to_bytes(key)`, remembered for keys of the simple classes."""
+    key_class = type(key)
+    if key_class not in _REUSABLE_KEY_CLASSES or (isinstance(key, (str, bytes)) and len(key) > _MAX_REUSED_KEY_LENGTH):
+        return nc_type.to_bytes(key)
+    memo_key = (nc_type, key_class, key)
+    encoded = _encoded_keys.get(memo_key)
+    if encoded is None:
+        encoded = nc_type.to_bytes(key)
+        if len(_encoded_keys) >= _MAX_ENCODED_KEYS:
+            _encoded_keys.clear()
+        _encoded_keys[memo_key] = encoded
+    return encoded
 
 
 class _Container:
@@ -177,7 +226,7 @@ class DictContainer(_CountedContainer):
             self.update(initial_value)
 
     def __entry_key__(self, key: Any) -> bytes:
-        return join_key(self.__prefix__, self.__key_type__.to_bytes(key))
+        return join_key(self.__prefix__, encode_key(self.__key_type__, key))
 
     def __getitem__(self, key: Any) -> Any:
         try:
@@ -260,7 +309,7 @@ class SetContainer(_CountedContainer):
             self.update(initial_value)
 
     def __member_key__(self, member: Any) -> bytes:
-        return join_key(self.__prefix__, self.__item_type__.to_bytes(member))
+        return join_key(self.__prefix__, encode_key(self.__item_type__, member))
 
     def __contains__(self, member: Any) -> bool:
         return self.__storage__.has_obj(self.__member_key__(member))
@@ -336,7 +385,7 @@ class DequeContainer(_Container):
         return self.__storage__.get_obj(self.__metadata_key__(), _METADATA_TYPE)
 
     def __item_key__(self, index: int) -> bytes:
-        return join_key(self.__prefix__, _INDEX_TYPE.to_bytes(index))
+        return join_key(self.__prefix__, encode_key(_INDEX_TYPE, index))
 
     def __storage_index__(self, index: Any) -> int:
         metadata = self.__metadata__()

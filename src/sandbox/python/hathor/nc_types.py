@@ -283,6 +283,14 @@ class NCType:
     def from_json(self, json_value: Any) -> Any:
         raise ValueError('this class does not support JSON conversion')
 
+    def inner_types(self) -> list['NCType']:
+        """Return the NCTypes this one is built from (items, keys, values)."""
+        return []
+
+    def holds_set(self) -> bool:
+        """Return whether a value of this type can contain a set or frozenset, at any depth."""
+        return any(inner.holds_set() for inner in self.inner_types())
+
     # The public operations check values on the way, as hathorlib's NCType does.
 
     def serialize(self, out: bytearray, value: Any) -> None:
@@ -717,6 +725,9 @@ class OptionalNCType(NCType):
     def descriptor(self) -> dict:
         return {'kind': 'optional', 'inner': self.inner.descriptor()}
 
+    def inner_types(self) -> list[NCType]:
+        return [self.inner]
+
     def check(self, value: Any, deep: bool) -> None:
         if value is not None and deep:
             self.inner.check(value, True)
@@ -764,6 +775,9 @@ class TupleNCType(NCType):
         if self.variadic:
             return {'kind': 'variadic_tuple', 'item': self.items[0].descriptor()}
         return {'kind': 'tuple', 'items': [item.descriptor() for item in self.items]}
+
+    def inner_types(self) -> list[NCType]:
+        return list(self.items)
 
     def check(self, value: Any, deep: bool) -> None:
         if not isinstance(value, (tuple, list)):
@@ -833,6 +847,9 @@ class _CollectionNCType(NCType):
     def descriptor(self) -> dict:
         return {'kind': self.kind, 'item': self.item.descriptor()}
 
+    def inner_types(self) -> list[NCType]:
+        return [self.item]
+
     def make(self, items: Any) -> Any:
         raise NotImplementedError
 
@@ -896,6 +913,9 @@ class SetNCType(_CollectionNCType):
     def make(self, items: Any) -> Any:
         return set(items)
 
+    def holds_set(self) -> bool:
+        return True
+
     def check_item(self, item: Any) -> None:
         if not isinstance(item, Hashable):
             raise TypeError('expected Hashable type')
@@ -934,6 +954,9 @@ class DictNCType(NCType):
 
     def descriptor(self) -> dict:
         return {'kind': 'dict', 'key': self.key.descriptor(), 'value': self.value.descriptor()}
+
+    def inner_types(self) -> list[NCType]:
+        return [self.key, self.value]
 
     def check(self, value: Any, deep: bool) -> None:
         if not isinstance(value, Mapping):
@@ -985,6 +1008,9 @@ class NamedTupleNCType(NCType):
         fields = [{'name': name, 'type': item.descriptor()} for name, item in zip(self.names, self.items)]
         return {'kind': 'namedtuple', 'name': self.tuple_class.__name__, 'fields': fields}
 
+    def inner_types(self) -> list[NCType]:
+        return list(self.items)
+
     def check(self, value: Any, deep: bool) -> None:
         if not isinstance(value, (tuple, self.tuple_class)):
             raise TypeError('expected tuple or namedtuple')
@@ -1028,6 +1054,9 @@ class SignedDataNCType(NCType):
 
     def descriptor(self) -> dict:
         return {'kind': 'signed_data', 'inner': self.inner.descriptor()}
+
+    def inner_types(self) -> list[NCType]:
+        return [self.inner]
 
     def check(self, value: Any, deep: bool) -> None:
         if not isinstance(value, SignedData):

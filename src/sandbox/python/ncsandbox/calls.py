@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 from hathor.exceptions import NCFail, NCMethodNotFound
 from hathor.types import ContractId
@@ -11,6 +11,14 @@ from ncsandbox.loader import BlueprintRejected
 from ncsandbox.method import Method
 from ncsandbox.runtime import Runner
 from ncsandbox.storage import BlockStorage
+
+# Result of a call string whose time budget ran out; the host turns it into its own message.
+TIMED_OUT: dict[str, Any] = {'timed_out': True}
+
+# Integers beyond this magnitude lose digits as JSON numbers read by JavaScript, so they are
+# written as marked strings (see `json_safe`).
+MAX_SAFE_INTEGER = 2 ** 53 - 1
+MARK = '\x00'
 
 
 def parse_call(blueprint_class: type, call: str) -> tuple[str, tuple, Method]:
@@ -30,29 +38,75 @@ def answer_call(runner: Runner, blueprint_class: type, contract_id: bytes, call:
     """Run one call string and return `{"value": ...}` or `{"errmsg": repr(exception)}`."""
     try:
         method_name, args, method = parse_call(blueprint_class, call)
-        value = runner.call_view_method(contract_id, method_name, args, {})
+        value = runner.call_view_method(contract_id, method_name, args, {}, for_json=True)
         return {'value': method.return_type.value_to_json(value)}
     except Exception as e:
         return {'errmsg': repr(e)}
 
 
-def run_calls(host: Any, load_class: Any, block_root: str, contract_id_hex: str, calls: list[str]) -> dict[str, Any]:
-    """Run every call string for one contract at one block root, each call on its own."""
-    block = BlockStorage(host, block_root)
+def json_safe(value: Any) -> Any:
+    """Mark what JSON cannot carry exactly to JavaScript: an integer beyond 2**53 - 1 becomes
+    MARK + its digits, and a string that starts with MARK gets a second MARK in front.
+    Object keys are left as they are."""
+    if isinstance(value, str):
+        return MARK + value if value.startswith(MARK) else value
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return value if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER else MARK + str(value)
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_safe(item) for item in value]
+    return value
+
+
+class CallClock:
+    """Host functions that track which call string runs, for the time budget of each one.
+
+    `started(index)` announces call `index` of the request, and `interrupted()` returns whether a
+    KeyboardInterrupt was meant for the call running now. An interrupt meant for an earlier call
+    can arrive late, and views are pure, so the interrupted call then simply runs again.
+    """
+
+    def __init__(self, started: Callable[[int], None], interrupted: Callable[[], bool]) -> None:
+        self.started = started
+        self.interrupted = interrupted
+
+
+def run_calls(host: Any, load_class: Any, roots: Any, clock: CallClock,
+              block_root: str, contract_id_hex: str, calls: list[str]) -> list[dict[str, Any]]:
+    """Run every call string for one contract at one block root, each on its own with its own
+    time budget, and return their results in order."""
+    block = BlockStorage(host, block_root, roots)
     contract_id = ContractId(bytes.fromhex(contract_id_hex))
-    results: dict[str, Any] = {}
+    results: list[dict[str, Any]] = []
 
     blueprint_class = None
-    setup_error = None
-    try:
-        blueprint_id = Runner(block, load_class).get_blueprint_id(contract_id)
-        blueprint_class = Runner(block, load_class).blueprint_class(blueprint_id)
-    except (NCFail, BlueprintRejected) as e:
-        setup_error = repr(e)
-
-    for call in calls:
-        if blueprint_class is None:
-            results[call] = {'errmsg': setup_error}
-            continue
-        results[call] = answer_call(Runner(block, load_class), blueprint_class, contract_id, call)
+    setup_result = None
+    for index, call in enumerate(calls):
+        while True:
+            clock.started(index)
+            try:
+                # The blueprint is looked up inside the first call's budget: loading its code may run long.
+                if blueprint_class is None and setup_result is None:
+                    try:
+                        runner = Runner(block, load_class)
+                        blueprint_class = runner.blueprint_class(runner.get_blueprint_id(contract_id))
+                    except (NCFail, BlueprintRejected) as e:
+                        setup_result = {'errmsg': repr(e)}
+                if setup_result is not None:
+                    result = setup_result
+                else:
+                    answer = answer_call(Runner(block, load_class), blueprint_class, contract_id, call)
+                    result = {'value': json_safe(answer['value'])} if 'value' in answer else answer
+                break
+            except KeyboardInterrupt:
+                if clock.interrupted():
+                    result = TIMED_OUT
+                    if blueprint_class is None:
+                        # Loading the blueprint itself ran out of time, so every call would.
+                        setup_result = TIMED_OUT
+                    break
+        results.append(result)
     return results

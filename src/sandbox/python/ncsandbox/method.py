@@ -48,6 +48,7 @@ class Method:
         self.arg_names = arg_names
         self.arg_types = arg_types
         self.return_type = return_type
+        self.return_holds_set = return_type.holds_set()
 
     @classmethod
     def from_callable(cls, method: Any) -> 'Method':
@@ -161,3 +162,14 @@ class Method:
         """Check and copy a return value through its encoding."""
         data = _map_errors(lambda: self.return_type.to_bytes(value))
         return _map_errors(lambda: self.return_type.from_bytes(data))
+
+    def return_for_json(self, value: Any) -> Any:
+        """Check a return value as `copy_return` does, and return a value with the copy's JSON form.
+
+        That is the copy when the type contains a set or frozenset, because decoding builds a new
+        set whose order may differ. For every other type, decoding what was just encoded neither
+        fails nor changes the JSON form, so the value itself is returned."""
+        if self.return_holds_set:
+            return self.copy_return(value)
+        _map_errors(lambda: self.return_type.to_bytes(value))
+        return value

@@ -27,7 +27,7 @@ from hathor.exceptions import (
 )
 from hathor.types import HATHOR_TOKEN_UID, Amount, BlueprintId, ContractId, TokenUid
 from ncsandbox.method import Method
-from ncsandbox.storage import BlockStorage, ContractStorage
+from ncsandbox.storage import BlockStorage, ContractRoot, ContractStorage
 
 # The node's limits for one call chain.
 MAX_RECURSION_DEPTH = 100
@@ -40,22 +40,22 @@ class Runner:
     def __init__(self, block: BlockStorage, load_class: Any) -> None:
         self.block = block
         self.load_class = load_class
-        self.storages: dict[bytes, ContractStorage] = {}
+        self.storages: dict[bytes, ContractRoot] = {}
         self.stack: list[bytes] = []
         self.call_count = 0
 
-    def storage(self, contract_id: bytes) -> ContractStorage:
+    def storage(self, contract_id: bytes) -> ContractRoot:
         storage = self.storages.get(contract_id)
         if storage is None:
             root = self.block.contract_root(contract_id)
             if root is None:
                 raise NanoContractDoesNotExist(contract_id.hex())
-            storage = ContractStorage(self.block, contract_id, root)
+            storage = self.block.contract(bytes(contract_id), root)
             self.storages[contract_id] = storage
         return storage
 
     def get_blueprint_id(self, contract_id: bytes) -> BlueprintId:
-        return BlueprintId(self.storage(contract_id).get_blueprint_id())
+        return BlueprintId(self.storage(contract_id).get_blueprint_id(self.block.host))
 
     def blueprint_class(self, blueprint_id: bytes) -> type:
         blueprint_class = self.load_class(blueprint_id)
@@ -66,7 +66,10 @@ class Runner:
     def current_contract_id(self) -> ContractId:
         return ContractId(self.stack[-1])
 
-    def call_view_method(self, contract_id: bytes, method_name: str, args: tuple, kwargs: dict) -> Any:
+    def call_view_method(self, contract_id: bytes, method_name: str, args: tuple, kwargs: dict,
+                         for_json: bool = False) -> Any:
+        """Run a view and return its result copied through its encoding, or with `for_json` a
+        value with the copy's JSON form (see `Method.return_for_json`)."""
         if not self.block.has_contract(contract_id) and contract_id not in self.storages:
             raise NCUninitializedContractError('cannot call methods from uninitialized contracts')
         if len(self.stack) >= MAX_RECURSION_DEPTH:
@@ -76,9 +79,9 @@ class Runner:
             raise NCNumberOfCallsExceeded
 
         storage = self.storage(contract_id)
-        blueprint_class = self.blueprint_class(storage.get_blueprint_id())
+        blueprint_class = self.blueprint_class(storage.get_blueprint_id(self.block.host))
         # A fresh overlay per call, so that the write check covers only this call's writes.
-        call_storage = ContractStorage(self.block, storage.contract_id, storage.root)
+        call_storage = ContractStorage(self.block.host, storage)
         blueprint = blueprint_class(BlueprintEnvironment(self, ContractId(contract_id), call_storage))
 
         method = getattr(blueprint, method_name, None)
@@ -98,7 +101,7 @@ class Runner:
 
         if call_storage.is_changed():
             raise NCViewMethodError('view methods cannot change the state')
-        return parser.copy_return(result)
+        return parser.return_for_json(result) if for_json else parser.copy_return(result)
 
     def call_other_view(self, contract_id: bytes, method_name: str, args: tuple, kwargs: dict) -> Any:
         if self.current_contract_id() == contract_id:
@@ -107,7 +110,7 @@ class Runner:
 
     def balance(self, contract_id: bytes, token_uid: bytes | None) -> Any:
         token = HATHOR_TOKEN_UID if token_uid is None else bytes(token_uid)
-        return self.storage(contract_id).get_balance(token)
+        return self.storage(contract_id).balance(self.block.host, token)
 
     def forbid_in_view(self, name: str) -> None:
         raise NCViewMethodError(f'@view method cannot call `syscall.{name}`')
