@@ -49,6 +49,18 @@ export interface ViewCallExecutorOptions {
 
 export type ViewCallResult = { value: unknown } | { errmsg: string }
 
+/** Work done by the executor's workers since it started. */
+export interface ViewCallExecutorStats {
+  /** Requests answered by a worker: `call()` messages and blueprint descriptions. */
+  requests: number
+  /** Call strings sent to workers. */
+  callStrings: number
+  /** Time workers spent on requests, in milliseconds, summed over workers. */
+  workerBusyMs: number
+  /** Workers replaced after a stuck call, a crash or too much memory. */
+  workersReplaced: number
+}
+
 export interface ViewCallRequest {
   /** The block's `nc_block_root_id`, hex or bytes. */
   blockRootId: string | Uint8Array
@@ -108,6 +120,7 @@ export class ViewCallExecutor {
   private readonly answers: LRUCache<string, ViewCallResult> | undefined
   private nextId = 1
   private closed = false
+  private readonly counters: ViewCallExecutorStats = { requests: 0, callStrings: 0, workerBusyMs: 0, workersReplaced: 0 }
 
   constructor(options: ViewCallExecutorOptions) {
     this.options = {
@@ -181,6 +194,11 @@ export class ViewCallExecutor {
     return results
   }
 
+  /** Returns counters of the work done so far. */
+  stats(): ViewCallExecutorStats {
+    return { ...this.counters }
+  }
+
   /** Stops every worker; pending and later requests fail with NC_SANDBOX_CLOSED. */
   async close(): Promise<void> {
     this.closed = true
@@ -195,6 +213,7 @@ export class ViewCallExecutor {
 
   /** Runs call strings in one worker message and returns their results in order. */
   private async runCalls(blockRootId: string, contractId: string, calls: string[]): Promise<ViewCallResult[]> {
+    this.counters.callStrings += calls.length
     const outcome = await this.submit({ kind: 'call', blockRootId, contractId, calls })
 
     if (outcome.kind === 'stuck') {
@@ -304,6 +323,8 @@ export class ViewCallExecutor {
     const index = entry.inflight.findIndex(({ id }) => id === reply.id)
     if (index < 0) return
     const [{ task }] = entry.inflight.splice(index, 1) as [{ task: Task; id: number }]
+    this.counters.requests += 1
+    this.counters.workerBusyMs += reply.busyMs ?? 0
     if (entry.inflight.length === 0) {
       clearTimeout(entry.watchdog)
       entry.watchdog = undefined
@@ -321,6 +342,7 @@ export class ViewCallExecutor {
   /** Terminates a worker, puts the tasks it still held back at the front of the queue, and starts a fresh one. */
   private replace(entry: SandboxWorker): void {
     entry.retired = true
+    this.counters.workersReplaced += 1
     clearTimeout(entry.watchdog)
     void entry.worker.terminate()
     this.queue.unshift(...entry.inflight.splice(0).map(({ task }) => task))

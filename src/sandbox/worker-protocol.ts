@@ -45,6 +45,8 @@ export type WorkerReply = (
 ) & {
   /** WebAssembly memory of the worker's interpreter after the request. */
   memoryBytes?: number
+  /** Time the worker spent on the request, in milliseconds. */
+  busyMs?: number
 }
 
 /** Milliseconds on a clock that the main thread and the workers share. */

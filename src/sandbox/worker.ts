@@ -63,6 +63,7 @@ async function main(): Promise<void> {
 
   parentPort!.on('message', (request: WorkerRequest) => {
     let reply: WorkerReply
+    const started = performance.now()
     try {
       reply = { id: request.id, kind: request.kind, json: run(request) }
     } catch (error) {
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
     }
 
     reply.memoryBytes = interpreterMemory(py)
+    reply.busyMs = performance.now() - started
     post(reply)
   })
 
