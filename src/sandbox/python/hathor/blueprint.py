@@ -29,12 +29,13 @@ def pretty_type(annotation: Any) -> str:
 class Field:
     """Descriptor for one blueprint field. Reads go to the storage of the blueprint instance's contract."""
 
-    __slots__ = ('__name', '__annotation', '__layout')
+    __slots__ = ('__name', '__annotation', '__layout', '__key')
 
     def __init__(self, name: str, annotation: Any, layout: FieldLayout) -> None:
         self.__name = name
         self.__annotation = annotation
         self.__layout = layout
+        self.__key = name.encode('utf-8')
 
     def __field_name__(self) -> str:
         return self.__name
@@ -52,18 +53,23 @@ class Field:
         return node_for(instance.syscall.__storage__, self.__layout)
 
     def __get__(self, instance: Any, owner: Any = None) -> Any:
+        if instance is not None:
+            # What this call already read (see `hathor.containers.Leaf`), without building a node.
+            cache = instance.syscall.__storage__.cache
+            if self.__key in cache:
+                return cache[self.__key]
         node = self.__node(instance)
         try:
-            return node.get_value(self.__name.encode('utf-8'))
+            return node.get_value(self.__key)
         except KeyError:
             raise AttributeError('attribute not initialized')
 
     def __set__(self, instance: Any, value: Any) -> None:
-        self.__node(instance).set_value(self.__name.encode('utf-8'), value)
+        self.__node(instance).set_value(self.__key, value)
 
     def __delete__(self, instance: Any) -> None:
         try:
-            self.__node(instance).del_value(self.__name.encode('utf-8'))
+            self.__node(instance).del_value(self.__key)
         except KeyError:
             raise AttributeError('attribute not initialized')
 

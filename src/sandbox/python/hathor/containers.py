@@ -229,8 +229,18 @@ class DictContainer(_CountedContainer):
         return join_key(self.__prefix__, encode_key(self.__key_type__, key))
 
     def __getitem__(self, key: Any) -> Any:
+        entry_key = self.__prefix__ + KEY_SEPARATOR + encode_key(self.__key_type__, key)
+        node = self.__value_node__
         try:
-            return self.__value_node__.get_value(self.__entry_key__(key))
+            if node.is_leaf:
+                # `Leaf.get_value`, inlined: dict lookups are most of what views do.
+                cache = self.__storage__.cache
+                if entry_key in cache:
+                    return cache[entry_key]
+                value = self.__storage__.get_obj(entry_key, node.nc_type)
+                cache[entry_key] = value
+                return value
+            return node.get_value(entry_key)
         except (KeyError, ValueError):
             raise KeyError(key)
 
@@ -415,8 +425,10 @@ class DequeContainer(_Container):
             indexes = range(metadata.last_index, metadata.first_index - 1, -1)
         else:
             indexes = range(metadata.first_index, metadata.last_index + 1)
+        prefix = self.__prefix__ + KEY_SEPARATOR
+        item_node = self.__item_node__
         for index in indexes:
-            yield self.__item_node__.get_value(self.__item_key__(index))
+            yield item_node.get_value(prefix + encode_key(_INDEX_TYPE, index))
 
     def __write_right__(self, items: Iterable[Any], metadata: DequeMetadata) -> None:
         last_index = metadata.last_index

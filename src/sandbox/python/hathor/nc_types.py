@@ -317,6 +317,14 @@ class NCType:
         self.check(value, False)
         return self.to_json(value)
 
+    def checked_json(self, value: Any) -> Any:
+        """Raise what `serialize` raises for `value`, in the same order, and return its JSON form.
+
+        The default encodes into a scratch buffer. Subclasses whose encoding cannot fail once
+        `check` passes skip it, and containers recurse item by item as `serialize` does."""
+        self.serialize(bytearray(), value)
+        return self.to_json(value)
+
     def json_to_value(self, json_value: Any) -> Any:
         value = self.wrap(self.from_json(json_value))
         self.check(value, False)
@@ -351,6 +359,10 @@ class BoolNCType(NCType):
         return decode_bool(reader)
 
     def to_json(self, value: Any) -> Any:
+        return value
+
+    def checked_json(self, value: Any) -> Any:
+        self.check(value, False)
         return value
 
     def from_json(self, json_value: Any) -> Any:
@@ -442,6 +454,8 @@ class _IntNCType(NCType):
     signed: bool = True
     lower_bound: int = 0
     upper_bound: int = 0
+    # Smallest value whose encoding cannot fail once `check` passed.
+    encodable_from: int = 0
 
     @classmethod
     def build(cls, annotation: Any, type_map: TypeMap) -> NCType:
@@ -458,6 +472,12 @@ class _IntNCType(NCType):
             raise ValueError('below lower bound')
 
     def to_json(self, value: Any) -> Any:
+        return int(value)
+
+    def checked_json(self, value: Any) -> Any:
+        self.check(value, False)
+        if value < self.encodable_from:
+            self.encode(bytearray(), value)
         return int(value)
 
 
@@ -481,6 +501,8 @@ class VarInt32NCType(_VarIntNCType):
     # hathorlib's bounds for 32 LEB128 bytes, asymmetric as there.
     upper_bound = 2 ** (VARINT_MAX_BYTES * 7 - 1) - 1
     lower_bound = -(2 ** (VARINT_MAX_BYTES * 7))
+    # Signed LEB128 of anything below this takes 33 bytes, which `encode` rejects.
+    encodable_from = -(2 ** (VARINT_MAX_BYTES * 7 - 1))
 
     def descriptor(self) -> dict:
         return {'kind': 'int'}
@@ -552,6 +574,10 @@ class Bytes32NCType(NCType):
     def to_json(self, value: Any) -> Any:
         return bytes(value).hex()
 
+    def checked_json(self, value: Any) -> Any:
+        self.check(value, False)
+        return bytes(value).hex()
+
     def from_json(self, json_value: Any) -> Any:
         if not isinstance(json_value, str):
             raise ValueError('expected str')
@@ -589,6 +615,10 @@ class TokenUidNCType(NCType):
     def to_json(self, value: Any) -> Any:
         return '00' if bytes(value) == HATHOR_TOKEN_UID else bytes(value).hex()
 
+    def checked_json(self, value: Any) -> Any:
+        self.check(value, False)
+        return self.to_json(value)
+
     def from_json(self, json_value: Any) -> Any:
         if not isinstance(json_value, str):
             raise ValueError('expected str')
@@ -623,6 +653,10 @@ class AddressNCType(NCType):
         return Address(reader.read(ADDRESS_SIZE))
 
     def to_json(self, value: Any) -> Any:
+        return encode_address(value)
+
+    def checked_json(self, value: Any) -> Any:
+        self.check(value, False)
         return encode_address(value)
 
     def from_json(self, json_value: Any) -> Any:
@@ -745,6 +779,10 @@ class OptionalNCType(NCType):
     def to_json(self, value: Any) -> Any:
         return None if value is None else self.inner.value_to_json(value)
 
+    def checked_json(self, value: Any) -> Any:
+        self.check(value, False)
+        return None if value is None else self.inner.checked_json(value)
+
     def from_json(self, json_value: Any) -> Any:
         return None if json_value is None else self.inner.json_to_value(json_value)
 
@@ -815,6 +853,14 @@ class TupleNCType(NCType):
             return [self.items[0].value_to_json(item) for item in value]
         return [item_type.value_to_json(item) for item, item_type in zip(value, self.items)]
 
+    def checked_json(self, value: Any) -> Any:
+        self.check(value, False)
+        if self.variadic:
+            return [self.items[0].checked_json(item) for item in value]
+        if len(value) != len(self.items):
+            raise TypeError('wrong tuple size')
+        return [item_type.checked_json(item) for item, item_type in zip(value, self.items)]
+
     def from_json(self, json_value: Any) -> Any:
         if not isinstance(json_value, list):
             raise ValueError('expected list')
@@ -874,6 +920,10 @@ class _CollectionNCType(NCType):
 
     def to_json(self, value: Any) -> Any:
         return [self.item.value_to_json(item) for item in value]
+
+    def checked_json(self, value: Any) -> Any:
+        self.check(value, False)
+        return [self.item.checked_json(item) for item in value]
 
     def from_json(self, json_value: Any) -> Any:
         if not isinstance(json_value, list):
@@ -983,6 +1033,13 @@ class DictNCType(NCType):
     def to_json(self, value: Any) -> Any:
         return {self.key.value_to_json(key): self.value.value_to_json(item) for key, item in value.items()}
 
+    def checked_json(self, value: Any) -> Any:
+        self.check(value, False)
+        key_type = self.key
+        value_type = self.value
+        # A dict display evaluates each key before its value, the order in which `encode` serializes them.
+        return {key_type.checked_json(key): value_type.checked_json(item) for key, item in value.items()}
+
     def from_json(self, json_value: Any) -> Any:
         if not isinstance(json_value, dict):
             raise ValueError('expected dict')
@@ -1029,6 +1086,10 @@ class NamedTupleNCType(NCType):
 
     def to_json(self, value: Any) -> Any:
         return [item_type.value_to_json(item) for item, item_type in zip(value, self.items)]
+
+    def checked_json(self, value: Any) -> Any:
+        self.check(value, False)
+        return [item_type.checked_json(item) for item, item_type in zip(value, self.items)]
 
     def from_json(self, json_value: Any) -> Any:
         if not isinstance(json_value, list):

@@ -37,9 +37,8 @@ def parse_call(blueprint_class: type, call: str) -> tuple[str, tuple, Method]:
 def answer_call(runner: Runner, blueprint_class: type, contract_id: bytes, call: str) -> dict[str, Any]:
     """Run one call string and return `{"value": ...}` or `{"errmsg": repr(exception)}`."""
     try:
-        method_name, args, method = parse_call(blueprint_class, call)
-        value = runner.call_view_method(contract_id, method_name, args, {}, for_json=True)
-        return {'value': method.return_type.value_to_json(value)}
+        method_name, args, _ = parse_call(blueprint_class, call)
+        return {'value': runner.call_view_method(contract_id, method_name, args, {}, as_json=True)}
     except Exception as e:
         return {'errmsg': repr(e)}
 

@@ -163,13 +163,12 @@ class Method:
         data = _map_errors(lambda: self.return_type.to_bytes(value))
         return _map_errors(lambda: self.return_type.from_bytes(data))
 
-    def return_for_json(self, value: Any) -> Any:
-        """Check a return value as `copy_return` does, and return a value with the copy's JSON form.
+    def return_json(self, value: Any) -> Any:
+        """Check a return value as `copy_return` does and return the JSON form of the copy.
 
-        That is the copy when the type contains a set or frozenset, because decoding builds a new
+        The copy is made when the type contains a set or frozenset, because decoding builds a new
         set whose order may differ. For every other type, decoding what was just encoded neither
-        fails nor changes the JSON form, so the value itself is returned."""
+        fails nor changes the JSON form, so the value is only checked, in one pass with its JSON."""
         if self.return_holds_set:
-            return self.copy_return(value)
-        _map_errors(lambda: self.return_type.to_bytes(value))
-        return value
+            return self.return_type.value_to_json(self.copy_return(value))
+        return _map_errors(lambda: self.return_type.checked_json(value))

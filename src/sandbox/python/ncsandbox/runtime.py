@@ -67,9 +67,9 @@ class Runner:
         return ContractId(self.stack[-1])
 
     def call_view_method(self, contract_id: bytes, method_name: str, args: tuple, kwargs: dict,
-                         for_json: bool = False) -> Any:
-        """Run a view and return its result copied through its encoding, or with `for_json` a
-        value with the copy's JSON form (see `Method.return_for_json`)."""
+                         as_json: bool = False) -> Any:
+        """Run a view and return its result copied through its encoding, or with `as_json` the
+        JSON form of that copy (see `Method.return_json`)."""
         if not self.block.has_contract(contract_id) and contract_id not in self.storages:
             raise NCUninitializedContractError('cannot call methods from uninitialized contracts')
         if len(self.stack) >= MAX_RECURSION_DEPTH:
@@ -101,7 +101,7 @@ class Runner:
 
         if call_storage.is_changed():
             raise NCViewMethodError('view methods cannot change the state')
-        return parser.return_for_json(result) if for_json else parser.copy_return(result)
+        return parser.return_json(result) if as_json else parser.copy_return(result)
 
     def call_other_view(self, contract_id: bytes, method_name: str, args: tuple, kwargs: dict) -> Any:
         if self.current_contract_id() == contract_id:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from hashlib import sha256
 from typing import Any
 
+from hathor.containers import DequeMetadata
 from hathor.nc_types import NCType
 from hathor.types import Address, Amount, BlueprintId, ContractId, Timestamp, TokenUid, TxOutputScript, VertexId
 
@@ -82,10 +83,12 @@ def attribute_trie_key(key: bytes) -> str:
     return trie_key
 
 
-# Values of these classes cannot change once built (the `hathor` types have empty `__slots__`).
+# Values of these classes cannot change once built (the `hathor` types have empty `__slots__`, and
+# list metadata is a frozen dataclass that only the containers see).
 _IMMUTABLE_CLASSES = frozenset({
     bool, int, str, bytes, type(None),
     Address, Amount, BlueprintId, ContractId, Timestamp, TokenUid, TxOutputScript, VertexId,
+    DequeMetadata,
 })
 
 
@@ -102,23 +105,31 @@ def is_immutable(value: Any) -> bool:
 
 class ContractRoot:
     """Cache of one contract's trie at one root: attribute values by trie key (None when absent),
-    their decoded forms when immutable, balances, and the blueprint id."""
+    their decoded forms when immutable (by field key, the key views read with), balances, and
+    the blueprint id."""
 
-    __slots__ = ('contract_id', 'contract_hex', 'root', 'values', 'decoded', 'balances', 'blueprint_id')
+    __slots__ = ('contract_id', 'contract_hex', 'root', 'values', 'decoded', 'decoded_keys', 'balances', 'blueprint_id')
 
     def __init__(self, contract_id: bytes, root: str) -> None:
         self.contract_id = contract_id
         self.contract_hex = contract_id.hex()
         self.root = root
         self.values: dict[str, bytes | None] = {}
-        self.decoded: dict[str, tuple[NCType, Any]] = {}
+        self.decoded: dict[bytes, tuple[NCType, Any]] = {}
+        # The field key of each decoded value, by trie key, to drop the values a change replaces.
+        self.decoded_keys: dict[str, bytes] = {}
         self.balances: dict[str, Balance] = {}
         self.blueprint_id: bytes | None = None
+
+    def remember(self, key: bytes, trie_key: str, nc_type: NCType, value: Any) -> None:
+        self.decoded[key] = (nc_type, value)
+        self.decoded_keys[trie_key] = key
 
     def carry_over(self, base: 'ContractRoot', changes: str) -> None:
         """Take every entry of `base` that `changes` (the host's list of differing trie keys) leaves equal."""
         values = dict(base.values)
         decoded = dict(base.decoded)
+        decoded_keys = dict(base.decoded_keys)
         balances = dict(base.balances)
         blueprint_id = base.blueprint_id
 
@@ -129,7 +140,9 @@ class ContractRoot:
             tag = trie_key[:2]
             if tag == ATTRIBUTE_TAG:
                 values[trie_key] = bytes.fromhex(value) if present else None
-                decoded.pop(trie_key, None)
+                key = decoded_keys.pop(trie_key, None)
+                if key is not None:
+                    del decoded[key]
             elif tag == BALANCE_TAG:
                 balances.pop(trie_key, None)
             elif trie_key == BLUEPRINT_ID_TRIE_KEY:
@@ -137,6 +150,7 @@ class ContractRoot:
 
         self.values = values
         self.decoded = decoded
+        self.decoded_keys = decoded_keys
         self.balances = balances
         self.blueprint_id = blueprint_id
 
@@ -265,11 +279,11 @@ class ContractStorage:
             return nc_type.from_bytes(value)
 
         state = self.state
-        trie_key = attribute_trie_key(key)
-        cached = state.decoded.get(trie_key)
+        cached = state.decoded.get(key)
         if cached is not None and cached[0] is nc_type:
             return cached[1]
 
+        trie_key = _attribute_trie_keys.get(key) or attribute_trie_key(key)
         data = state.attribute(self.host, trie_key)
         if data is None:
             if default is _MISSING:
@@ -277,7 +291,7 @@ class ContractStorage:
             return default
         value = nc_type.from_bytes(data)
         if is_immutable(value):
-            state.decoded[trie_key] = (nc_type, value)
+            state.remember(key, trie_key, nc_type, value)
         return value
 
     def has_obj(self, key: bytes) -> bool:
