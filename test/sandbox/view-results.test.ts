@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { after, before, describe, test } from 'node:test'
+
+import { findPackageRoot } from '../../src/sandbox/pyodide.js'
+import { ViewCallExecutor } from '../../src/sandbox/view-call-executor.js'
+import { loadDump } from '../../src/storage/load-dump.js'
+
+const root = findPackageRoot(import.meta.url)
+const corpusDir = path.join(root, 'fixtures', 'conformance')
+const chain = JSON.parse(readFileSync(path.join(corpusDir, 'chain.json'), 'utf8')) as {
+  blocks: Array<{ height: number; nc_block_root_id: string }>
+  blueprints: Record<string, string>
+  contracts: Record<string, string>
+}
+
+// Views whose results test the return checks and the way results cross from Python to JavaScript.
+// Blueprint source cannot contain two underscores in a row, so `__proto__` is built at run time.
+const RESULT_VIEWS = `
+    @view
+    def huge_integer(self) -> int:
+        return 2 ** 200 + 7
+
+    @view
+    def smallest_encodable(self) -> int:
+        return -(2 ** 223)
+
+    @view
+    def past_encodable(self) -> int:
+        return -(2 ** 223) - 1
+
+    @view
+    def amount_too_large(self) -> Amount:
+        return Amount(2 ** 224)
+
+    @view
+    def text_for_int(self) -> int:
+        return 'seven'
+
+    @view
+    def text_with_nul(self) -> str:
+        return chr(0) + '123'
+
+    @view
+    def text_too_long(self) -> str:
+        return 'x' * 70000
+
+    @view
+    def proto_key(self) -> dict[str, int]:
+        return {'_' + '_proto' + '_' + '_': 5, 'next': 6}
+
+    @view
+    def short_pair(self) -> tuple[int, int]:
+        return (1,)
+
+    @view
+    def int_members(self) -> set[int]:
+        return {3, 1, 2}
+
+    @view
+    def nested_lists(self) -> dict[str, list[int]]:
+        return {'a': [1, 2 ** 60], 'b': []}
+`
+
+let workDir: string
+let executor: ViewCallExecutor
+const zoo = chain.contracts.zoo!
+const blockRootId = chain.blocks.find((b) => b.height === 10)!.nc_block_root_id
+
+before(async () => {
+  workDir = mkdtempSync(path.join(tmpdir(), 'nc-sandbox-results-'))
+  const dbPath = path.join(workDir, 'db')
+  await loadDump(path.join(corpusDir, 'node-dump.jsonl'), dbPath)
+
+  const builtinDir = path.join(workDir, 'blueprints')
+  mkdirSync(builtinDir)
+  const zooSource = readFileSync(path.join(root, 'test', 'sandbox', 'blueprints', 'type_zoo.py'), 'utf8')
+  writeFileSync(path.join(builtinDir, `${chain.blueprints.type_zoo!}.py`), zooSource + RESULT_VIEWS)
+
+  executor = new ViewCallExecutor({ dbPath, workers: 1, timeoutMs: 3000, builtinBlueprintsDir: builtinDir })
+  await executor.start()
+})
+
+after(async () => {
+  await executor?.close()
+  rmSync(workDir, { recursive: true, force: true })
+})
+
+async function callZoo(call: string): Promise<unknown> {
+  const results = await executor.call({ blockRootId, contractId: zoo, calls: [call] })
+  return results[call]
+}
+
+describe('view results', () => {
+  test('integers past 2**53 keep every digit', async () => {
+    assert.deepEqual(await callZoo('huge_integer()'), { value: 2n ** 200n + 7n })
+    assert.deepEqual(await callZoo('smallest_encodable()'), { value: -(2n ** 223n) })
+  })
+
+  test('integer the encoding rejects', async () => {
+    assert.deepEqual(await callZoo('past_encodable()'), { errmsg: 'NCFail()' })
+    assert.deepEqual(await callZoo('amount_too_large()'), { errmsg: 'NCFail()' })
+  })
+
+  test('wrong return type fails', async () => {
+    assert.deepEqual(await callZoo('text_for_int()'), { errmsg: 'NCFail()' })
+    assert.deepEqual(await callZoo('short_pair()'), { errmsg: 'NCFail()' })
+  })
+
+  test('text too long to encode', async () => {
+    assert.deepEqual(await callZoo('text_too_long()'), { errmsg: 'NCSerializationError()' })
+  })
+
+  test('text starting with NUL stays text', async () => {
+    assert.deepEqual(await callZoo('text_with_nul()'), { value: '\u0000123' })
+  })
+
+  test('__proto__ key is a plain member', async () => {
+    const result = await callZoo('proto_key()') as { value: Record<string, unknown> }
+    assert.deepEqual(Object.keys(result.value), ['__proto__', 'next'])
+    assert.equal(Object.getOwnPropertyDescriptor(result.value, '__proto__')?.value, 5n)
+    assert.equal(Object.getPrototypeOf(result.value), Object.prototype)
+  })
+
+  test('sets and nested containers', async () => {
+    assert.deepEqual(await callZoo('int_members()'), { value: [1n, 2n, 3n] })
+    assert.deepEqual(await callZoo('nested_lists()'), { value: { a: [1n, 2n ** 60n], b: [] } })
+  })
+
+  test('results of one request in order', async () => {
+    const calls = ['huge_integer()', 'text_for_int()', 'get_small()', 'huge_integer()']
+    const results = await executor.call({ blockRootId, contractId: zoo, calls })
+    assert.deepEqual(Object.keys(results), ['huge_integer()', 'text_for_int()', 'get_small()'])
+    assert.deepEqual(results['get_small()'], { value: 42n })
+    assert.deepEqual(results['text_for_int()'], { errmsg: 'NCFail()' })
+  })
+})
