@@ -213,6 +213,10 @@ describe('hostile or invalid blueprints', () => {
     ['float literal', `${MINIMAL}\nx = 1.5\n`, 'restricted_syntax', 'forbidden syntax: Float literals are not allowed.'],
     ['true division', `${MINIMAL}\nx = 3 / 2\n`, 'restricted_syntax', 'forbidden syntax: Simple / division results in float, use // instead.'],
     ['async function', `${MINIMAL}\nasync def f() -> None:\n    pass\n`, 'restricted_syntax', 'forbidden syntax: Async functions are not allowed.'],
+    // With two violations, the first in depth-first order (each node before its children) is reported.
+    ['call before argument', `${MINIMAL}\nx = eval(1.5)\n`, 'restricted_syntax', 'forbidden syntax: Usage or reference to eval is not allowed.'],
+    ['first tuple item', `${MINIMAL}\nx = (1.5, eval)\n`, 'restricted_syntax', 'forbidden syntax: Float literals are not allowed.'],
+    ['statement before next', `${MINIMAL}\nx = 3 / 2\ny = 1.5\n`, 'restricted_syntax', 'forbidden syntax: Simple / division results in float, use // instead.'],
     ['syntax error', `${MINIMAL}\ndef broken(:\n`, 'syntax', 'Could not correctly parse the script'],
     ['no export', MINIMAL.replace('@export\n', ''), 'no_export', 'Could not find a main Blueprint definition'],
     ['exported non-blueprint', `from hathor import export\n\n@export\nclass NotABlueprint:\n    pass\n`, 'not_a_blueprint', 'exported Blueprint is not a Blueprint subclass'],

@@ -3,13 +3,14 @@ builtins, and take the class that `@export` named."""
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import Any
 
 from hathor.blueprint import Blueprint
 from hathor.decorators import BLUEPRINT_EXPORT_NAME
 from ncsandbox.builtins import make_exec_builtins
-from ncsandbox.restrictions import PYTHON_MINOR_VERSION, RestrictionsVisitor, has_export_decorator, parse_source
+from ncsandbox.restrictions import PYTHON_MINOR_VERSION, check_restrictions, has_export_decorator, parse_source
 
 
 class BlueprintRejected(Exception):
@@ -27,8 +28,9 @@ class LoadedBlueprint:
     module_globals: dict[str, Any]
 
 
-def check_source(source: str, filename: str = '<blueprint>') -> None:
-    """Run the node's source checks in the node's order, raising BlueprintRejected on the first failure."""
+def check_source(source: str, filename: str = '<blueprint>') -> ast.Module:
+    """Run the node's source checks in the node's order, raising BlueprintRejected on the first
+    failure, and return the parsed source."""
     if '__' in source:
         raise BlueprintRejected('dunder_text', 'forbidden syntax: script contains dunder text')
 
@@ -38,7 +40,7 @@ def check_source(source: str, filename: str = '<blueprint>') -> None:
         raise BlueprintRejected('syntax', 'Could not correctly parse the script')
 
     try:
-        RestrictionsVisitor().visit(tree)
+        check_restrictions(tree)
     except SyntaxError as e:
         raise BlueprintRejected('restricted_syntax', f'forbidden syntax: {e}')
     except AssertionError:
@@ -47,10 +49,12 @@ def check_source(source: str, filename: str = '<blueprint>') -> None:
 
     if not has_export_decorator(tree):
         raise BlueprintRejected('no_export', 'Could not find a main Blueprint definition')
+    return tree
 
 
-def execute_source(source: str) -> dict[str, Any]:
-    """Execute checked blueprint code with the restricted builtins and return its module globals."""
+def execute_source(source: str | ast.Module) -> dict[str, Any]:
+    """Execute checked blueprint code with the restricted builtins and return its module globals.
+    `source` may be the tree `check_source` returned, which saves parsing the text again."""
     module_globals: dict[str, Any] = {'__builtins__': make_exec_builtins()}
     code = compile(source, '<blueprint>', 'exec', flags=0, dont_inherit=True, optimize=0,
                    _feature_version=PYTHON_MINOR_VERSION)
@@ -61,10 +65,10 @@ def execute_source(source: str) -> dict[str, Any]:
 
 def load_blueprint(source: str) -> LoadedBlueprint:
     """Check and execute blueprint code, returning the exported Blueprint subclass."""
-    check_source(source)
+    tree = check_source(source)
 
     try:
-        module_globals = execute_source(source)
+        module_globals = execute_source(tree)
     except SyntaxError as e:
         raise BlueprintRejected('load_failed', f'forbidden syntax: {e}')
     except Exception as e:
