@@ -65,6 +65,11 @@ export interface ViewCallRequest {
   /** The block's `nc_block_root_id`, hex or bytes. */
   blockRootId: string | Uint8Array
   contractId: string | Uint8Array
+  /**
+   * The contract's root id at that block, when the caller knows it: the worker then does not
+   * look it up in the block's trie. It must be the root the block's trie holds for the contract.
+   */
+  contractRootId?: string | Uint8Array
   /** Call strings as the state endpoint receives them: `method(arg, ...)` with JSON arguments. */
   calls: string[]
 }
@@ -75,6 +80,13 @@ const INTERRUPT_GRACE_MS = 1000
 const WORKER_QUEUE_DEPTH = 2
 // How often the time budget check looks again at a worker that has requests but runs no call string yet.
 const IDLE_WATCH_MS = 20
+
+/** The contract state a request's calls run on, ids in hex. */
+interface CallState {
+  blockRootId: string
+  contractId: string
+  contractRootId: string | undefined
+}
 
 type TaskRequest = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never
 
@@ -181,7 +193,8 @@ export class ViewCallExecutor {
     })
 
     if (missing.length > 0) {
-      const answers = await this.runCalls(blockRootId, contractId, missing)
+      const contractRootId = request.contractRootId === undefined ? undefined : toHex(request.contractRootId)
+    const answers = await this.runCalls({ blockRootId, contractId, contractRootId }, missing)
       missing.forEach((call, index) => {
         const answer = answers[index]!
         found.set(call, answer)
@@ -212,14 +225,15 @@ export class ViewCallExecutor {
   }
 
   /** Runs call strings in one worker message and returns their results in order. */
-  private async runCalls(blockRootId: string, contractId: string, calls: string[]): Promise<ViewCallResult[]> {
+  private async runCalls(state: CallState, calls: string[]): Promise<ViewCallResult[]> {
+    const { blockRootId, contractId } = state
     this.counters.callStrings += calls.length
-    const outcome = await this.submit({ kind: 'call', blockRootId, contractId, calls })
+    const outcome = await this.submit({ kind: 'call', ...state, calls })
 
     if (outcome.kind === 'stuck') {
       // The worker was replaced; the other call strings run again, as views have no side effects.
       const others = calls.filter((_, index) => index !== outcome.callIndex)
-      const results = others.length === 0 ? [] : await this.runCalls(blockRootId, contractId, others)
+      const results = others.length === 0 ? [] : await this.runCalls(state, others)
       results.splice(outcome.callIndex, 0, this.timedOut)
       return results
     }

@@ -33,7 +33,7 @@ export const SIGINT = 2
 
 export type WorkerRequest =
   /** Every call string of one request: they share the contract's state, each has its own time budget. */
-  | { id: number; kind: 'call'; blockRootId: string; contractId: string; calls: string[] }
+  | { id: number; kind: 'call'; blockRootId: string; contractId: string; contractRootId?: string; calls: string[] }
   | { id: number; kind: 'describe'; blueprintId: string }
 
 export type WorkerReply = (

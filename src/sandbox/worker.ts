@@ -51,7 +51,9 @@ async function main(): Promise<void> {
   function run(request: WorkerRequest): string {
     for (let attempt = 0; ; attempt++) {
       try {
-        if (request.kind === 'call') return callViews(request.blockRootId, request.contractId, JSON.stringify(request.calls)) as string
+        if (request.kind === 'call') {
+          return callViews(request.blockRootId, request.contractId, JSON.stringify(request.calls), request.contractRootId) as string
+        }
         host.call_started(0)
         return describeStored(request.blueprintId) as string
       } catch (error) {

@@ -4,9 +4,13 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 
+import { bytesToHex, hexToBytes } from '../../src/encoding/hex.js'
+import { BlockState, CachedTrieNodeSource } from '../../src/nano/index.js'
 import { findPackageRoot } from '../../src/sandbox/pyodide.js'
 import { ViewCallExecutor } from '../../src/sandbox/view-call-executor.js'
+import { openLevelSource } from '../../src/storage/level-source.js'
 import { loadDump } from '../../src/storage/load-dump.js'
+import { NodeStorage } from '../../src/storage/node-storage.js'
 
 const root = findPackageRoot(import.meta.url)
 const corpusDir = path.join(root, 'fixtures', 'conformance')
@@ -65,13 +69,14 @@ const RESULT_VIEWS = `
 `
 
 let workDir: string
+let dbPath: string
 let executor: ViewCallExecutor
 const zoo = chain.contracts.zoo!
 const blockRootId = chain.blocks.find((b) => b.height === 10)!.nc_block_root_id
 
 before(async () => {
   workDir = mkdtempSync(path.join(tmpdir(), 'nc-sandbox-results-'))
-  const dbPath = path.join(workDir, 'db')
+  dbPath = path.join(workDir, 'db')
   await loadDump(path.join(corpusDir, 'node-dump.jsonl'), dbPath)
 
   const builtinDir = path.join(workDir, 'blueprints')
@@ -127,6 +132,32 @@ describe('view results', () => {
   test('sets and nested containers', async () => {
     assert.deepEqual(await callZoo('int_members()'), { value: [1n, 2n, 3n] })
     assert.deepEqual(await callZoo('nested_lists()'), { value: { a: [1n, 2n ** 60n], b: [] } })
+  })
+
+  test('contract root given by the caller', async () => {
+    const source = await openLevelSource(dbPath)
+    const nodes = new CachedTrieNodeSource(new NodeStorage(source))
+    const calls = ['get_small()', 'get_text()', 'get_history()']
+    const blocks = chain.blocks.filter((b) => b.nc_block_root_id !== null && b.height >= 10)
+    const last = blocks[blocks.length - 1]!
+    try {
+      const rootAt = async (blockRootId: string) => bytesToHex((await new BlockState(nodes, hexToBytes(blockRootId)).getContractRootId(hexToBytes(zoo)))!)
+      for (const block of blocks.filter((b) => b.height % 7 === 0)) {
+        const given = await executor.call({ blockRootId: block.nc_block_root_id, contractId: zoo, contractRootId: await rootAt(block.nc_block_root_id), calls })
+        const looked = await executor.call({ blockRootId: block.nc_block_root_id, contractId: zoo, calls })
+        assert.deepEqual(given, looked, `results at height ${block.height}`)
+      }
+
+      // The given root is the one read: the last block's root under the first block's root id.
+      const first = blocks[0]!
+      const lastRoot = await rootAt(last.nc_block_root_id)
+      assert.notEqual(await rootAt(first.nc_block_root_id), lastRoot)
+      const mixed = await executor.call({ blockRootId: first.nc_block_root_id, contractId: zoo, contractRootId: lastRoot, calls: ['get_history()'] })
+      const atLast = await executor.call({ blockRootId: last.nc_block_root_id, contractId: zoo, calls: ['get_history()'] })
+      assert.deepEqual(mixed, atLast)
+    } finally {
+      await source.close()
+    }
   })
 
   test('results of one request in order', async () => {

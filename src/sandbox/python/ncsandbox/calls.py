@@ -73,12 +73,13 @@ class CallClock:
         self.interrupted = interrupted
 
 
-def run_calls(host: Any, load_class: Any, roots: Any, clock: CallClock,
-              block_root: str, contract_id_hex: str, calls: list[str]) -> list[dict[str, Any]]:
+def run_calls(host: Any, load_class: Any, roots: Any, clock: CallClock, block_root: str, contract_id_hex: str,
+              calls: list[str], contract_root: str | None = None) -> list[dict[str, Any]]:
     """Run every call string for one contract at one block root, each on its own with its own
-    time budget, and return their results in order."""
-    block = BlockStorage(host, block_root, roots)
+    time budget, and return their results in order. `contract_root` is the contract's root at
+    the block when the caller knows it."""
     contract_id = ContractId(bytes.fromhex(contract_id_hex))
+    block = BlockStorage(host, block_root, roots, None if contract_root is None else {contract_id: contract_root})
     results: list[dict[str, Any]] = []
 
     blueprint_class = None

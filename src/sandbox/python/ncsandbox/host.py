@@ -99,8 +99,9 @@ def install_host(host: Any) -> None:
     _load_class = _class_loader(_host)
 
 
-def call_views(block_root: str, contract_id: str, calls_json: str) -> str:
+def call_views(block_root: str, contract_id: str, calls_json: str, contract_root: str | None = None) -> str:
     """Run the view calls `calls_json` (a JSON array of call strings) for a contract at a block root.
+    `contract_root`, when given, is the contract's root in that block's trie, which then is not read.
 
     Returns `{"ok": true, "results": [...]}` with one result per call string, in order:
     `{"value": ...}` (see `ncsandbox.calls.json_safe` for integers), `{"errmsg": ...}`, or
@@ -110,7 +111,7 @@ def call_views(block_root: str, contract_id: str, calls_json: str) -> str:
         raise RuntimeError('install_host() must be called before call_views()')
     calls = json.loads(calls_json)
     try:
-        results = run_calls(_host, _load_class, _roots, _host.clock, block_root, contract_id, calls)
+        results = run_calls(_host, _load_class, _roots, _host.clock, block_root, contract_id, calls, contract_root)
     except HostError as e:
         return json.dumps({'ok': False, 'error': str(e)})
     return json.dumps({'ok': True, 'results': results}, ensure_ascii=False)

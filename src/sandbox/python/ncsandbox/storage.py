@@ -183,7 +183,7 @@ class ContractRoot:
 class ContractRoots:
     """The contract roots a worker read recently, least recently used first, at most `max_roots`."""
 
-    def __init__(self, max_roots: int = 256, max_block_roots: int = 100_000) -> None:
+    def __init__(self, max_roots: int = 256, max_block_roots: int = 20_000) -> None:
         self.max_roots = max_roots
         self.roots: OrderedDict[tuple[str, str], ContractRoot] = OrderedDict()
         # The root each contract was last read at, which a new root of the contract starts from.
@@ -225,14 +225,19 @@ class ContractRoots:
 
 
 class BlockStorage:
-    """Read access to every contract at one block root, through the worker's `ContractRoots`."""
+    """Read access to every contract at one block root, through the worker's `ContractRoots`.
+    `known_roots` holds contract roots at this block that the caller already read."""
 
-    def __init__(self, host: Any, block_root: str, roots: ContractRoots) -> None:
+    def __init__(self, host: Any, block_root: str, roots: ContractRoots, known_roots: dict[bytes, str] | None = None) -> None:
         self.host = host
         self.block_root = block_root
         self.roots = roots
+        self.known_roots = known_roots or {}
 
     def contract_root(self, contract_id: bytes) -> str | None:
+        known = self.known_roots.get(contract_id)
+        if known is not None:
+            return known
         return self.roots.contract_root(self.host, self.block_root, contract_id)
 
     def has_contract(self, contract_id: bytes) -> bool:
