@@ -27,6 +27,13 @@ const HOSTILE_VIEWS = `
         return count
 
     @view
+    def spin(self, step: int) -> int:
+        count = 0
+        while True:
+            count += step
+        return count
+
+    @view
     def huge_allocation(self) -> int:
         return len(b'x' * (2 ** 34))
 
@@ -39,7 +46,8 @@ const HOSTILE_VIEWS = `
 
     @view
     def uninterruptible(self) -> int:
-        return len(str(7 ** (10 ** 8)))
+        # sum() runs over the range inside one C loop, which never checks for KeyboardInterrupt.
+        return sum(range(10 ** 12))
 
     @view
     def recurse(self, depth: int) -> int:
@@ -125,6 +133,36 @@ describe('hostile views', () => {
 
   test('view calling a state-changing syscall', async () => {
     assert.deepEqual(await callZoo('emit()'), { errmsg: "NCViewMethodError('@view method cannot call `syscall.emit_event`')" })
+  })
+
+  test('stuck call spares the rest of its request', async () => {
+    const results = await executor.call({ blockRootId, contractId: zoo, calls: ['get_text()', 'uninterruptible()', 'divide(7, 2)'] })
+    assert.deepEqual(results['uninterruptible()'], { errmsg: "NCFail('view call exceeded the time limit of 1500 ms')" })
+    assert.deepEqual(results['get_text()'], { value: 'olá, nano ☃' })
+    assert.deepEqual(results['divide(7, 2)'], { value: 3n })
+  })
+
+  test('request queued behind a stuck call', async () => {
+    // One worker holds both messages: the second waits behind the stuck one and moves to the fresh worker.
+    const [stuck, queued] = await Promise.all([
+      callZoo('uninterruptible()'),
+      executor.call({ blockRootId, contractId: zoo, calls: ['get_small()', 'loop_forever()'] }),
+    ])
+    assert.deepEqual(stuck, { errmsg: "NCFail('view call exceeded the time limit of 1500 ms')" })
+    assert.deepEqual(queued['get_small()'], { value: 42n })
+    assert.deepEqual(queued['loop_forever()'], { errmsg: "NCFail('view call exceeded the time limit of 1500 ms')" })
+  })
+
+  test('each call string has its own budget', async () => {
+    // Two endless calls in one message: each is stopped at its own limit, not at a shared one.
+    const started = Date.now()
+    const results = await executor.call({ blockRootId, contractId: zoo, calls: ['loop_forever()', 'get_small()', 'spin(1)'] })
+    const elapsed = Date.now() - started
+    assert.deepEqual(results['loop_forever()'], { errmsg: "NCFail('view call exceeded the time limit of 1500 ms')" })
+    assert.deepEqual(results['get_small()'], { value: 42n })
+    assert.deepEqual(results['spin(1)'], { errmsg: "NCFail('view call exceeded the time limit of 1500 ms')" })
+    assert.ok(elapsed >= 2900, `took ${elapsed} ms, less than two budgets`)
+    assert.ok(elapsed < 6000, `took ${elapsed} ms`)
   })
 
   test('other calls of a request still answer', async () => {
