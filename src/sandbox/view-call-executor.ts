@@ -22,7 +22,11 @@ import {
 export interface ViewCallExecutorOptions {
   /** LevelDB copy of the node's storage; every worker opens it itself (classic-level multithreading). */
   dbPath: string
-  /** Number of worker threads, each with its own Python interpreter. Default: the number of CPUs. */
+  /**
+   * Number of worker threads, each with its own Python interpreter. Default: one less than the
+   * number of CPUs, at least one, because the thread that calls the executor (the query layer)
+   * keeps a CPU busy too.
+   */
   workers?: number
   /** Time budget of one view call, in milliseconds. Default: 5000. */
   timeoutMs?: number
@@ -136,7 +140,7 @@ export class ViewCallExecutor {
 
   constructor(options: ViewCallExecutorOptions) {
     this.options = {
-      workers: availableParallelism(),
+      workers: Math.max(1, availableParallelism() - 1),
       timeoutMs: 5000,
       memoryLimitMb: 1024,
       recursionLimit: 400,
