@@ -1,6 +1,7 @@
 import type { TrieNode } from '../encoding/trie-node.js'
 import { bytesToHex } from '../encoding/hex.js'
 import { nodeKey, type TrieWalk } from '../nano/index.js'
+import { edgeKeyToString } from '../nano/trie/trie-key.js'
 
 /** A trie key whose content differs between two tries, with its content in the newer one (null when absent there). */
 export interface TrieChange {
@@ -18,10 +19,13 @@ export interface TrieChange {
  * the nodes on changed paths, not with the size of the tries. Both tries are walked side by side from their
  * roots while nodes at the same position have the same key. Children whose edges differ (a key was
  * added or removed and split or merged a node) are compared by `diffSubtrees`.
+ *
+ * With `keys`, only those keys are compared: a subtree whose key prefix starts none of them is
+ * skipped unread, and changes of other keys may be missing from the result.
  */
-export function* diffTries(fromRootId: Uint8Array, toRootId: Uint8Array, maxNodes: number): TrieWalk<TrieChange[] | undefined> {
-  const from = new DiffSide()
-  const to = new DiffSide()
+export function* diffTries(fromRootId: Uint8Array, toRootId: Uint8Array, maxNodes: number, keys?: TrieKeySet): TrieWalk<TrieChange[] | undefined> {
+  const from = new DiffSide(keys)
+  const to = new DiffSide(keys)
   let nodesRead = 0
 
   const pairs: Array<[Uint8Array, Uint8Array]> = [[fromRootId, toRootId]]
@@ -41,13 +45,18 @@ export function* diffTries(fromRootId: Uint8Array, toRootId: Uint8Array, maxNode
 
     from.keepContent(fromNode)
     to.keepContent(toNode)
+    const key = nodeKey(fromNode)
     for (const [edge, fromChild] of fromNode.children) {
       const toChild = toNode.children.get(edge)
+      if (toChild !== undefined && equalBytes(fromChild, toChild)) continue
+      if (keys !== undefined && !keys.hasKeyStartingWith(key + edgeText(edge))) continue
       if (toChild === undefined) from.add(fromChild)
       else pairs.push([fromChild, toChild])
     }
     for (const [edge, toChild] of toNode.children) {
-      if (!fromNode.children.has(edge)) to.add(toChild)
+      if (fromNode.children.has(edge)) continue
+      if (keys !== undefined && !keys.hasKeyStartingWith(key + edgeText(edge))) continue
+      to.add(toChild)
     }
   }
 
@@ -107,6 +116,8 @@ class DiffSide {
   readonly contents = new Map<string, Uint8Array>()
   readonly pending = new Map<string, Uint8Array | TrieNode>()
 
+  constructor(private readonly keys: TrieKeySet | undefined) {}
+
   add(id: Uint8Array): void {
     this.pending.set(bytesToHex(id), id)
   }
@@ -126,9 +137,61 @@ class DiffSide {
 
     for (const node of expanded) {
       this.keepContent(node)
-      for (const childId of node.children.values()) this.add(childId)
+      const key = nodeKey(node)
+      for (const [edge, childId] of node.children) {
+        if (this.keys === undefined || this.keys.hasKeyStartingWith(key + edgeText(edge))) this.add(childId)
+      }
     }
   }
+}
+
+/** A sorted set of trie keys (internal form) that can tell whether any of them starts with a prefix. */
+export class TrieKeySet {
+  private readonly sorted: string[] = []
+
+  get size(): number {
+    return this.sorted.length
+  }
+
+  add(key: string): void {
+    const index = this.lowerBound(key)
+    if (this.sorted[index] !== key) this.sorted.splice(index, 0, key)
+  }
+
+  has(key: string): boolean {
+    return this.sorted[this.lowerBound(key)] === key
+  }
+
+  /** Returns whether some key starts with `prefix`: the first key not below the prefix does, if any does. */
+  hasKeyStartingWith(prefix: string): boolean {
+    return this.sorted[this.lowerBound(prefix)]?.startsWith(prefix) ?? false
+  }
+
+  /** Index of the first key that is not less than `key`. */
+  private lowerBound(key: string): number {
+    let low = 0
+    let high = this.sorted.length
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      if (this.sorted[middle]! < key) low = middle + 1
+      else high = middle
+    }
+    return low
+  }
+}
+
+// Edge keys repeat across nodes (most are one nibble), so their text is kept once computed.
+const edgeTexts = new Map<string, string>()
+const MAX_EDGE_TEXTS = 10_000
+
+function edgeText(edgeHex: string): string {
+  let text = edgeTexts.get(edgeHex)
+  if (text === undefined) {
+    if (edgeTexts.size >= MAX_EDGE_TEXTS) edgeTexts.clear()
+    text = edgeKeyToString(edgeHex)
+    edgeTexts.set(edgeHex, text)
+  }
+  return text
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

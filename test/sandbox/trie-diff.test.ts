@@ -6,7 +6,7 @@ import { before, describe, test } from 'node:test'
 import { bytesToHex, hexToBytes } from '../../src/encoding/hex.js'
 import { BlockState, CachedTrieNodeSource, collectDepthFirst, nodeKey, runWalk, type TrieNodeSource } from '../../src/nano/index.js'
 import { findPackageRoot } from '../../src/sandbox/pyodide.js'
-import { diffTries, type TrieChange } from '../../src/sandbox/trie-diff.js'
+import { diffTries, TrieKeySet, type TrieChange } from '../../src/sandbox/trie-diff.js'
 import { openMemorySource } from '../../src/storage/level-source.js'
 import { loadDumpInto } from '../../src/storage/load-dump.js'
 import { NodeStorage } from '../../src/storage/node-storage.js'
@@ -99,6 +99,52 @@ describe('trie diff', () => {
       for (let i = 1; i < contractRoots.length; i++) await assertDiff(contractRoots[i - 1]!, contractRoots[i]!)
       await assertDiff(contractRoots[contractRoots.length - 1]!, contractRoots[0]!)
     }
+  })
+
+  test('narrowed to some keys', async () => {
+    for (let i = 0; i + 5 < blockRoots.length; i += 9) {
+      const fromRootId = blockRoots[i]!
+      const toRootId = blockRoots[i + 5]!
+      const full = describeChanges((await runWalk(nodes, diffTries(fromRootId, toRootId, 1_000_000)))!)
+
+      // Every third key of either trie, so that some changed keys are in the set and some are not.
+      const keys = new TrieKeySet()
+      const candidates = [...new Set([...(await allContents(fromRootId)).keys(), ...(await allContents(toRootId)).keys()])].sort()
+      candidates.filter((_, index) => index % 3 === 0).forEach((key) => keys.add(key))
+
+      let nodesRead = 0
+      const countingNodes: TrieNodeSource = { get: async (id) => { nodesRead += 1; return nodes.get(id) } }
+      const narrowed = describeChanges((await runWalk(countingNodes, diffTries(fromRootId, toRootId, 1_000_000, keys)))!)
+      const inSet = (change: string) => keys.has(change.replace(/[=-].*$/, ''))
+      assert.deepEqual(narrowed.filter(inSet), full.filter(inSet), `changes of the chosen keys from block root ${i} to ${i + 5}`)
+
+      let fullRead = 0
+      const countingAll: TrieNodeSource = { get: async (id) => { fullRead += 1; return nodes.get(id) } }
+      await runWalk(countingAll, diffTries(fromRootId, toRootId, 1_000_000))
+      assert.ok(nodesRead <= fullRead, `narrowed diff read ${nodesRead} nodes, the full one ${fullRead}`)
+    }
+  })
+
+  test('narrowed to no key', async () => {
+    let nodesRead = 0
+    const counting: TrieNodeSource = { get: async (id) => { nodesRead += 1; return nodes.get(id) } }
+    assert.deepEqual(await runWalk(counting, diffTries(blockRoots[0]!, blockRoots[blockRoots.length - 1]!, 1_000_000, new TrieKeySet())), [])
+    assert.equal(nodesRead, 2)
+  })
+
+  test('key set prefix lookups', () => {
+    const keys = new TrieKeySet()
+    for (const key of ['00ab', '00ac', '0100', '02ff']) keys.add(key)
+    keys.add('00ab')
+    assert.equal(keys.size, 4)
+    assert.ok(keys.has('00ac'))
+    assert.ok(!keys.has('00a'))
+    assert.ok(keys.hasKeyStartingWith(''))
+    assert.ok(keys.hasKeyStartingWith('00a'))
+    assert.ok(keys.hasKeyStartingWith('0100'))
+    assert.ok(!keys.hasKeyStartingWith('00b'))
+    assert.ok(!keys.hasKeyStartingWith('03'))
+    assert.ok(!keys.hasKeyStartingWith('02ff0'))
   })
 
   test('equal roots read no node', async () => {

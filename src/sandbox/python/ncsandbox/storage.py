@@ -8,7 +8,8 @@ contract_root)`, `blueprint_source(blueprint_id)`, and `changes(contract_id, fro
 Absent keys come back as None.
 
 `changes` lists the contract-trie keys whose content differs between two roots, joined by
-commas: `<key>=<value>` for an attribute present in `to_root`, `<key>-` for an attribute absent
+commas. It may leave out keys that the host never returned a value of for that contract, since
+this cache holds none of them. An entry is `<key>=<value>` for an attribute present in `to_root`, `<key>-` for an attribute absent
 there and for any other key (balance, metadata). It returns None when the tries differ in so
 many nodes that reading keys one by one is cheaper.
 
