@@ -47,6 +47,13 @@ const RESULT_VIEWS = `
     def text_with_nul(self) -> str:
         return chr(0) + '123'
 
+    class Text(str):
+        pass
+
+    @view
+    def subclass_text_with_nul(self) -> str:
+        return self.Text(chr(0) + '5')
+
     @view
     def text_too_long(self) -> str:
         return 'x' * 70000
@@ -120,6 +127,7 @@ describe('view results', () => {
 
   test('text starting with NUL stays text', async () => {
     assert.deepEqual(await callZoo('text_with_nul()'), { value: '\u0000123' })
+    assert.deepEqual(await callZoo('subclass_text_with_nul()'), { value: '\u00005' })
   })
 
   test('__proto__ key is a plain member', async () => {

@@ -165,12 +165,15 @@ _REUSABLE_KEY_CLASSES = frozenset({bool, int, str, bytes, Address, Amount, Bluep
 def encode_key(nc_type: NCType, key: Any) -> bytes:
     """`nc_type.to_bytes(key)`, remembered for keys of the simple classes."""
     key_class = type(key)
-    if key_class not in _REUSABLE_KEY_CLASSES or (isinstance(key, (str, bytes)) and len(key) > _MAX_REUSED_KEY_LENGTH):
-        return nc_type.to_bytes(key)
     memo_key = (nc_type, key_class, key)
-    encoded = _encoded_keys.get(memo_key)
-    if encoded is None:
-        encoded = nc_type.to_bytes(key)
+    try:
+        # Only keys of the simple classes are ever stored, so a key of another class misses here.
+        return _encoded_keys[memo_key]
+    except (KeyError, TypeError):
+        pass
+
+    encoded = nc_type.to_bytes(key)
+    if key_class in _REUSABLE_KEY_CLASSES and not (isinstance(key, (str, bytes)) and len(key) > _MAX_REUSED_KEY_LENGTH):
         if len(_encoded_keys) >= _MAX_ENCODED_KEYS:
             _encoded_keys.clear()
         _encoded_keys[memo_key] = encoded

@@ -47,16 +47,17 @@ def json_safe(value: Any) -> Any:
     """Mark what JSON cannot carry exactly to JavaScript: an integer beyond 2**53 - 1 becomes
     MARK + its digits, and a string that starts with MARK gets a second MARK in front.
     Object keys are left as they are."""
+    # NCType JSON forms are made of these exact classes (see `NCType.to_json`), except that a
+    # `str` result is returned as the view made it, so it may be of a subclass.
+    value_class = type(value)
+    if value_class is int:
+        return value if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER else MARK + str(value)
+    if value_class is dict:
+        return {key: json_safe(item) for key, item in value.items()}
+    if value_class is list:
+        return [json_safe(item) for item in value]
     if isinstance(value, str):
         return MARK + value if value.startswith(MARK) else value
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return value if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER else MARK + str(value)
-    if isinstance(value, dict):
-        return {key: json_safe(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [json_safe(item) for item in value]
     return value
 
 
