@@ -6,7 +6,10 @@ import type { NodeStorage } from '../storage/node-storage.js'
 import type { Balance, BlockInfo, ChainReader, ContractStateReader } from './chain.js'
 
 /** Blocks kept in memory by height; about 300 bytes each. */
-const DEFAULT_BLOCK_CACHE_ENTRIES = 200_000
+const DEFAULT_BLOCK_CACHE_ENTRIES = 100_000
+
+/** Contract readers kept by block root and contract id. */
+const DEFAULT_CONTRACT_CACHE_ENTRIES = 10_000
 
 /**
  * `ChainReader` over the node's column families (a LevelDB copy or a RocksDB directory).
@@ -15,7 +18,7 @@ const DEFAULT_BLOCK_CACHE_ENTRIES = 200_000
  */
 export class StorageChainReader implements ChainReader {
   private readonly blocksByHeight: LRUCache<number, Promise<BlockInfo | undefined>>
-  private readonly contracts = new LRUCache<string, Promise<ContractStateReader | undefined>>({ max: DEFAULT_BLOCK_CACHE_ENTRIES })
+  private readonly contracts = new LRUCache<string, Promise<ContractStateReader | undefined>>({ max: DEFAULT_CONTRACT_CACHE_ENTRIES })
 
   constructor(
     private readonly storage: NodeStorage,

@@ -12,11 +12,17 @@ export interface CacheCounters {
 }
 
 export interface RenderCacheOptions {
-  /** Upper bound of the cached JSON text, in UTF-16 code units (about bytes for ASCII). Default 64 Mi. */
+  /** Upper bound of the cached JSON text, in UTF-16 code units (about bytes for ASCII). Default 16 Mi. */
   maxChars?: number
 }
 
-const DEFAULT_MAX_CHARS = 64 * 1024 * 1024
+const DEFAULT_MAX_CHARS = 16 * 1024 * 1024
+
+/**
+ * Each entry also keeps its decoded value, an object tree several times the size of its JSON
+ * text; entries count this many times their text against the bound. An estimate.
+ */
+const VALUE_WEIGHT = 4
 
 /**
  * Rendered snapshots, fields, balances and view-call results, keyed by the content they
@@ -37,7 +43,7 @@ export class RenderCache {
   constructor(options: RenderCacheOptions = {}) {
     this.done = new LRUCache<string, Rendered>({
       maxSize: options.maxChars ?? DEFAULT_MAX_CHARS,
-      sizeCalculation: (entry) => Math.max(1, entry.json.length + 64),
+      sizeCalculation: (entry) => Math.max(1, (entry.json.length + 64) * VALUE_WEIGHT),
     })
   }
 

@@ -28,6 +28,13 @@ export const DEFAULT_TRIE_CACHE_MAX_BYTES = 64 * 1024 * 1024
  */
 const DECODED_NODE_OVERHEAD_BYTES = 256
 
+/**
+ * Estimated memory of each child entry of a decoded node: its key string, the Map entry and
+ * the child id's Uint8Array object. Measured on the S2 benchmark chain, where counting only the
+ * stored bytes underestimated the cache's real size about tenfold.
+ */
+const DECODED_CHILD_OVERHEAD_BYTES = 400
+
 interface CachedNode {
   node: TrieNode
   size: number
@@ -88,7 +95,7 @@ export class CachedTrieNodeSource implements TrieNodeSource {
         { cf: 'nc-state', key: idHex })
     }
 
-    this.cache.set(idHex, { node, size: bytes.length + DECODED_NODE_OVERHEAD_BYTES })
+    this.cache.set(idHex, { node, size: bytes.length + DECODED_NODE_OVERHEAD_BYTES + node.children.size * DECODED_CHILD_OVERHEAD_BYTES })
     return node
   }
 }
