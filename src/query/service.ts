@@ -26,9 +26,9 @@ export interface StateServiceOptions {
   trieCacheBytes?: number
   /**
    * Pyodide workers that run view calls and describe blueprints with a time limit. On by
-   * default for a LevelDB copy, which each worker opens itself; `false` returns an `errmsg` for
-   * every call and describes blueprints in the main thread. Not available with `source` or
-   * `rocksdbPath`.
+   * default for a LevelDB copy or a RocksDB directory, which each worker opens itself; `false`
+   * returns an `errmsg` for every call and describes blueprints in the main thread. Not
+   * available with `source`.
    */
   sandbox?: SandboxOptions | false
   /** A view-call runner of the caller's own, in place of the sandbox's. */
@@ -63,10 +63,12 @@ export async function openStateService(options: StateServiceOptions): Promise<St
   let viewCalls = options.viewCalls
   let executor: ViewCallExecutor | undefined
 
-  const sandboxWanted = options.sandbox !== false && options.dbPath !== undefined && options.viewCalls === undefined
+  const sandboxPath = options.dbPath ?? options.rocksdbPath
+  const sandboxWanted = options.sandbox !== false && sandboxPath !== undefined && options.viewCalls === undefined
   if (sandboxWanted) {
     executor = new ViewCallExecutor({
-      dbPath: options.dbPath!,
+      dbPath: sandboxPath,
+      storageKind: options.rocksdbPath === undefined ? 'level' : 'rocksdb',
       builtinBlueprintsDir: options.builtinBlueprintsDir,
       logger: options.logger,
       ...definedOnly(options.sandbox || {}),

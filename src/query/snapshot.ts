@@ -45,7 +45,7 @@ export interface SnapshotDependencies {
   cache: RenderCache
 }
 
-export const VIEW_CALLS_UNAVAILABLE = 'view calls are not available: this server runs without the Python sandbox (started with --no-sandbox, or serving a RocksDB directory, where the sandbox cannot run)'
+export const VIEW_CALLS_UNAVAILABLE = 'view calls are not available: this server runs without the Python sandbox (--no-sandbox)'
 
 /**
  * Builds the snapshot of `contractIdText` at `block`, or returns undefined when the contract does

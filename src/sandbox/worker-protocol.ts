@@ -2,6 +2,8 @@
 
 export interface WorkerSettings {
   dbPath: string
+  /** What `dbPath` is: our LevelDB copy, or a node's RocksDB directory opened as a private checkpoint. */
+  storageKind: 'level' | 'rocksdb'
   builtinBlueprintsDir?: string
   /** `CONTROL_BUFFER_BYTES` of shared memory, laid out as `ControlSlot` and `STARTED_AT_OFFSET` describe. */
   controlBuffer: SharedArrayBuffer

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 
 import { CachedTrieNodeSource } from '../nano/index.js'
 import { openLevelSource } from '../storage/level-source.js'
+import { openRocksDbSource } from '../storage/rocksdb/rocksdb-source.js'
 import { NodeStorage } from '../storage/node-storage.js'
 import { createSandboxPyodide, type PyodideInterface } from './pyodide.js'
 import { createWorkerHost } from './worker-host.js'
@@ -38,7 +39,9 @@ async function main(): Promise<void> {
   // Deep recursion must end as RecursionError before it exhausts the WebAssembly stack.
   py.runPython(`import sys\nsys.setrecursionlimit(${settings.recursionLimit})`)
 
-  const source = await openLevelSource(settings.dbPath, { multithreading: true })
+  const source = settings.storageKind === 'rocksdb'
+    ? await openRocksDbSource(settings.dbPath)
+    : await openLevelSource(settings.dbPath, { multithreading: true })
   const storage = new NodeStorage(source)
   const nodes = new CachedTrieNodeSource(storage, { cacheMaxBytes: settings.trieCacheBytes })
   const host = createWorkerHost(storage, nodes, settings)
