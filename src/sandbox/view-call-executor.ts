@@ -185,7 +185,7 @@ export class ViewCallExecutor {
   }
 
   /**
-   * Answers view calls for a contract at a block root. Each result is the node's JSON value
+   * Runs view calls for a contract at a block root. Each result is the node's JSON value
    * (integers as bigint) or the `repr()` of the exception the node raises. Repeated call strings
    * are answered once.
    */
@@ -204,7 +204,7 @@ export class ViewCallExecutor {
 
     if (missing.length > 0) {
       const contractRootId = request.contractRootId === undefined ? undefined : toHex(request.contractRootId)
-    const answers = await this.runCalls({ blockRootId, contractId, contractRootId }, missing)
+      const answers = await this.runCalls({ blockRootId, contractId, contractRootId }, missing)
       missing.forEach((call, index) => {
         const answer = answers[index]!
         found.set(call, answer)
