@@ -41,7 +41,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   }
 
   const header = options.format === 'csv' ? csvHeader(options) : undefined
-  const lastHeight = resumePoint(options.out, options.format, header)
+  const lastHeight = resumePoint(options, header)
   const resumed = lastHeight !== undefined
   if (resumed && (lastHeight < options.from || (lastHeight - options.from) % options.step !== 0)) {
     throw new QueryError('NC_INVALID_PARAMETER', 400,
@@ -92,7 +92,8 @@ function write(output: WriteStream, text: string): Promise<void> {
  * Height of the last complete line of an existing output file, after cutting off a partial
  * last line left by an interrupted run. Undefined when there is no file or no data line yet.
  */
-function resumePoint(path: string, format: BackfillFormat, header: string[] | undefined): number | undefined {
+function resumePoint(options: BackfillOptions, header: string[] | undefined): number | undefined {
+  const { out: path, format } = options
   if (!existsSync(path)) return undefined
 
   const fd = openSync(path, 'r+')
@@ -109,27 +110,45 @@ function resumePoint(path: string, format: BackfillFormat, header: string[] | un
 
     const lines = tail.subarray(0, end).toString('utf8').split('\n')
     const last = lines.at(-1) ?? ''
-    if (format === 'jsonl') return heightOfJsonLine(path, last)
+    if (format === 'jsonl') return heightOfJsonLine(options, last)
 
     const headerText = stringifyCsv([header ?? []]).trimEnd()
     if (size <= tailLength && lines[0] !== headerText) {
       throw new QueryError('NC_INVALID_PARAMETER', 400, `${path} has other CSV columns than this backfill; use a new output file`)
     }
     if (last === headerText) return undefined
-    return parseHeight(path, last.split(',')[0] ?? '')
+    const cells = last.split(',')
+    // Rows of heights that failed have no contract id, so only successful rows are checked.
+    if (cells[3] !== undefined && cells[3] !== '' && cells[3] !== options.id) {
+      throw otherRun(path, `contract ${cells[3]}`)
+    }
+    return parseHeight(path, cells[0] ?? '')
   } finally {
     closeSync(fd)
   }
 }
 
-function heightOfJsonLine(path: string, line: string): number {
+function heightOfJsonLine(options: BackfillOptions, line: string): number {
+  const path = options.out
   try {
-    const parsed = parseJson(line) as { block_height?: unknown }
+    const parsed = parseJson(line) as { block_height?: unknown; nc_id?: unknown; fields?: object; balances?: object; calls?: object }
+    if (parsed.nc_id !== undefined && parsed.nc_id !== options.id) throw otherRun(path, `contract ${String(parsed.nc_id)}`)
+    if (parsed.fields !== undefined && !sameNames(Object.keys(parsed.fields), options.fields)) throw otherRun(path, 'other fields')
+    if (parsed.calls !== undefined && !sameNames(Object.keys(parsed.calls), options.calls)) throw otherRun(path, 'other calls')
     return parseHeight(path, String(parsed.block_height))
   } catch (error) {
     if (error instanceof QueryError) throw error
     throw new QueryError('NC_INVALID_PARAMETER', 400, `${path} does not end with a backfill JSON line; use a new output file`)
   }
+}
+
+function sameNames(written: string[], requested: string[]): boolean {
+  const wanted = new Set(requested)
+  return written.length === wanted.size && written.every((name) => wanted.has(name))
+}
+
+function otherRun(path: string, what: string): QueryError {
+  return new QueryError('NC_INVALID_PARAMETER', 400, `${path} was written for ${what}, not for this backfill; use a new output file`)
 }
 
 function parseHeight(path: string, text: string): number {
@@ -142,7 +161,7 @@ function parseHeight(path: string, text: string): number {
 
 export function csvHeader(parts: StateParts): string[] {
   return [
-    'block_height', 'block_hash', 'timestamp',
+    'block_height', 'block_hash', 'timestamp', 'nc_id',
     ...parts.fields.map((name) => `field:${name}`),
     ...parts.balances.map((token) => `balance:${token}`),
     ...parts.calls.map((call) => `call:${call}`),
@@ -153,7 +172,7 @@ export function csvHeader(parts: StateParts): string[] {
 /** Builds one CSV row: values as JSON text (strings bare), errors as `ERROR: <message>`. */
 function csvRow(outcome: HeightOutcome, parts: StateParts): string[] {
   if (!outcome.ok) {
-    return [String(outcome.height), '', '', ...parts.fields.map(() => ''), ...parts.balances.map(() => ''), ...parts.calls.map(() => ''), outcome.error]
+    return [String(outcome.height), '', '', '', ...parts.fields.map(() => ''), ...parts.balances.map(() => ''), ...parts.calls.map(() => ''), outcome.error]
   }
 
   const { snapshot } = outcome.snapshot
@@ -161,6 +180,7 @@ function csvRow(outcome: HeightOutcome, parts: StateParts): string[] {
     String(outcome.height),
     outcome.block.hashHex,
     String(outcome.block.timestamp),
+    snapshot.nc_id,
     ...parts.fields.map((name) => valueCell(snapshot.fields[name])),
     ...parts.balances.map((token) => balanceCell(snapshot.balances[token])),
     ...parts.calls.map((call) => valueCell(snapshot.calls[call])),

@@ -126,16 +126,22 @@ function sendJsonText(res: Response, status: number, json: string): void {
 async function streamNdjson(res: Response, query: StateQuery, request: BatchRequest, logger: Logger | undefined, log: RequestLog): Promise<void> {
   const totals: BatchTotals = { total_requested: countHeights(request.selection), total_succeeded: 0, total_failed: 0, total_unchanged: 0 }
   let closed = false
+  const abort = new AbortController()
   res.on('close', () => {
     closed = true
+    abort.abort()
   })
 
   res.status(200).type(`${NDJSON_MEDIA_TYPE}; charset=utf-8`)
-  const outcomes = query.streamBatch(request, totals)
+  const outcomes = query.streamBatch(request, totals, abort.signal)
   try {
     for await (const outcome of outcomes) {
-      if (closed) return
+      if (closed) break
       if (!res.write(`${outcome.json}\n`)) await waitForDrain(res)
+    }
+    if (closed) {
+      logger?.info('stream abandoned by the client', { ...log, heightsDone: totals.total_succeeded + totals.total_failed })
+      return
     }
   } catch (error) {
     // Headers are gone, so the failure becomes the last line instead of a status.

@@ -26,6 +26,14 @@ export function parseStateQuery(query: Record<string, unknown>): StateRequest {
     throw invalid(describeQueryError(validateQuery.errors ?? [], query))
   }
 
+  // Coercion reads "Infinity", "1e400" and huge digit strings as numbers that no block has.
+  for (const name of ['block_height', 'timestamp'] as const) {
+    const number = params[name]
+    if (number !== undefined && !Number.isSafeInteger(number)) {
+      throw invalid(describeQueryError([{ instancePath: `/${name}`, keyword: 'type' } as ErrorObject], query))
+    }
+  }
+
   const value = (name: string) => params[name] as never
   return {
     id: value('id'),

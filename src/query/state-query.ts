@@ -135,7 +135,11 @@ export class StateQuery {
    * ahead. The caller pulls at its own pace, which is how a slow HTTP client applies
    * backpressure.
    */
-  async *streamBatch(request: BatchRequest, totals: BatchTotals = newTotals(countHeights(request.selection))): AsyncGenerator<HeightOutcome> {
+  async *streamBatch(
+    request: BatchRequest,
+    totals: BatchTotals = newTotals(countHeights(request.selection)),
+    signal?: AbortSignal,
+  ): AsyncGenerator<HeightOutcome> {
     const contractId = parseContractId(request.id, `Invalid contract id: ${request.id}`)
     const concurrency = this.options.concurrency ?? DEFAULT_CONCURRENCY
     const window: Array<Promise<HeightOutcome>> = []
@@ -153,6 +157,9 @@ export class StateQuery {
     }
 
     for (const height of heightsOf(request.selection)) {
+      // With changes_only nothing may be written for a long time, so the consumer cannot be
+      // relied on to notice a client that left.
+      if (signal?.aborted === true) return
       const pending = this.snapshotAtHeight(height, contractId, request)
       // A consumer that stops early never awaits the rest: keep their failures from going unhandled.
       pending.catch(() => {})

@@ -82,9 +82,21 @@ test('backfill writes and resumes CSV', async () => {
   const text = readFileSync(join(dir, 'reference.csv'), 'utf8')
   assert.equal(readFileSync(join(dir, 'resumed.csv'), 'utf8'), text)
   const rows = text.trimEnd().split('\n')
-  assert.equal(rows[0], 'block_height,block_hash,timestamp,field:total_swaps,field:paused,balance:00,error')
+  assert.equal(rows[0], 'block_height,block_hash,timestamp,nc_id,field:total_swaps,field:paused,balance:00,error')
   assert.equal(rows.length, chain.tip_height + 2)
-  assert.match(rows[201]!, /^200,[0-9a-f]{64},\d+,60,false,10668697,$/)
+  assert.match(rows[201]!, new RegExp(`^200,[0-9a-f]{64},\\d+,${POOLS},60,false,10668697,$`))
+})
+
+test('backfill refuses a file of another contract', async () => {
+  await runBackfill(options('contract.jsonl', { to: 20 }))
+  await assert.rejects(runBackfill(options('contract.jsonl', { id: chain.contracts.zoo!, to: 30 })), /was written for contract/)
+  await runBackfill(options('contract.csv', { to: 20, format: 'csv' }))
+  await assert.rejects(runBackfill(options('contract.csv', { id: chain.contracts.zoo!, to: 30, format: 'csv' })), /was written for contract/)
+})
+
+test('backfill refuses a file of other fields', async () => {
+  await runBackfill(options('fields.jsonl', { to: 20 }))
+  await assert.rejects(runBackfill(options('fields.jsonl', { fields: ['paused'], to: 30 })), /other fields/)
 })
 
 test('backfill refuses a file of another range', async () => {

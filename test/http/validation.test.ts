@@ -31,6 +31,12 @@ test('state query rejects a non-integer height', () => {
   assert.match(messageOf(() => parseStateQuery({ id: 'ab', block_height: '-1' })), /^invalid block_height/)
 })
 
+test('state query rejects infinite and unsafe numbers', () => {
+  assert.match(messageOf(() => parseStateQuery({ id: 'ab', block_height: 'Infinity' })), /^invalid block_height/)
+  assert.match(messageOf(() => parseStateQuery({ id: 'ab', timestamp: '1e400' })), /^invalid timestamp/)
+  assert.match(messageOf(() => parseStateQuery({ id: 'ab', timestamp: '99999999999999999999' })), /^invalid timestamp/)
+})
+
 test('state query rejects a repeated single parameter', () => {
   assert.match(messageOf(() => parseStateQuery({ id: ['ab', 'cd'] })), /^parameter id must be given once/)
 })
