@@ -55,5 +55,6 @@ export type CallResult = { value: unknown } | { errmsg: string }
 
 /** Executes view calls at a block root. */
 export interface ViewCallRunner {
-  call(request: { blockRootId: Uint8Array; contractId: Uint8Array; blueprintId: Uint8Array; calls: string[] }): Promise<Record<string, CallResult>>
+  /** `contractRootId`, when given, spares the runner a walk of the block trie. */
+  call(request: { blockRootId: Uint8Array; contractId: Uint8Array; contractRootId?: Uint8Array; blueprintId: Uint8Array; calls: string[] }): Promise<Record<string, CallResult>>
 }

@@ -101,7 +101,7 @@ async function renderSnapshot(
 
   const balances = await renderBalances(deps.cache, state, contractRoot, parts.balances)
   const fields = await renderFields(deps.cache, state, contractRoot, blueprint.fields, parts.fields)
-  const calls = await renderCalls(deps, blockRootId, contractId, blueprintId, parts.calls)
+  const calls = await renderCalls(deps, blockRootId, contractId, state.contractRootId, blueprintId, parts.calls)
 
   const header = { nc_id: contractIdText, blueprint_id: bytesToHex(blueprintId), blueprint_name: blueprint.name }
   const headerJson = JSON.stringify(header)
@@ -186,7 +186,7 @@ async function renderField(state: ContractStateReader, byName: Map<string, Field
 }
 
 /** View calls, each cached by block root, contract and call string; the missing ones run in one group. */
-async function renderCalls(deps: SnapshotDependencies, blockRootId: Uint8Array, contractId: Uint8Array, blueprintId: Uint8Array, calls: string[]) {
+async function renderCalls(deps: SnapshotDependencies, blockRootId: Uint8Array, contractId: Uint8Array, contractRootId: Uint8Array, blueprintId: Uint8Array, calls: string[]) {
   const members: Members<CallResult> = new Map()
   if (calls.length === 0) return assemble(members)
 
@@ -200,7 +200,7 @@ async function renderCalls(deps: SnapshotDependencies, blockRootId: Uint8Array, 
   }
 
   if (missing.length > 0) {
-    const results = await runCalls(deps.viewCalls, blockRootId, contractId, blueprintId, missing)
+    const results = await runCalls(deps.viewCalls, { blockRootId, contractId, contractRootId, blueprintId, calls: missing })
     for (const call of missing) {
       const result = rendered<CallResult>(results[call] ?? { errmsg: VIEW_CALLS_UNAVAILABLE })
       // Without the sandbox nothing was computed, so there is nothing worth keeping.
@@ -213,7 +213,7 @@ async function renderCalls(deps: SnapshotDependencies, blockRootId: Uint8Array, 
   return assemble(members)
 }
 
-async function runCalls(runner: ViewCallRunner | undefined, blockRootId: Uint8Array, contractId: Uint8Array, blueprintId: Uint8Array, calls: string[]): Promise<Record<string, CallResult>> {
+async function runCalls(runner: ViewCallRunner | undefined, request: Parameters<ViewCallRunner['call']>[0]): Promise<Record<string, CallResult>> {
   if (runner === undefined) return {}
-  return runner.call({ blockRootId, contractId, blueprintId, calls })
+  return runner.call(request)
 }
