@@ -13,7 +13,7 @@ export interface ServerAppOptions {
 }
 
 /**
- * The standalone server's Express app: the nano-contract router under `/v1a`, `GET /health`,
+ * Creates the standalone server's Express app: the nano-contract router under `/v1a`, `GET /health`,
  * `GET /metrics` (Prometheus) and `GET /openapi.json`. The app responds 503 until `setReady` hands it the state query,
  * so the port can open while storage and the sandbox are still loading.
  */

@@ -35,7 +35,7 @@ export const stateQuerySchema = {
   },
 } as const
 
-/** Longest range one streamed response covers. */
+/** Maximum number of heights one streamed response covers. */
 export const MAX_STREAM_HEIGHTS = 10_000_000
 
 /**

@@ -19,8 +19,8 @@ export interface RenderCacheOptions {
 const DEFAULT_MAX_CHARS = 16 * 1024 * 1024
 
 /**
- * Each entry also keeps its decoded value, an object tree several times the size of its JSON
- * text; entries count this many times their text against the bound. An estimate.
+ * Weight of an entry's JSON text against the bound. Each entry also keeps its decoded value, an
+ * object tree several times the size of its text, so the text counts this many times (an estimate).
  */
 const VALUE_WEIGHT = 4
 

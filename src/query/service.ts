@@ -25,10 +25,10 @@ export interface StateServiceOptions {
   /** Upper bound of the trie node cache, in bytes. */
   trieCacheBytes?: number
   /**
-   * Pyodide workers that run view calls and describe blueprints with a time limit. On by
-   * default for a LevelDB copy or a RocksDB directory, which each worker opens itself; `false`
-   * returns an `errmsg` for every call and describes blueprints in the main thread. Not
-   * available with `source`.
+   * Pyodide workers that run view calls and describe blueprints with a time limit. They are on
+   * by default for a LevelDB copy or a RocksDB directory, which each worker opens itself.
+   * `false` returns an `errmsg` for every call and describes blueprints in the main thread.
+   * They are not available with `source`.
    */
   sandbox?: SandboxOptions | false
   /** A view-call runner of the caller's own, in place of the sandbox's. */
@@ -64,8 +64,8 @@ export async function openStateService(options: StateServiceOptions): Promise<St
   let executor: ViewCallExecutor | undefined
 
   const sandboxPath = options.dbPath ?? options.rocksdbPath
-  const sandboxWanted = options.sandbox !== false && sandboxPath !== undefined && options.viewCalls === undefined
-  if (sandboxWanted) {
+  const sandboxEnabled = options.sandbox !== false && sandboxPath !== undefined && options.viewCalls === undefined
+  if (sandboxEnabled) {
     executor = new ViewCallExecutor({
       dbPath: sandboxPath,
       storageKind: options.rocksdbPath === undefined ? 'level' : 'rocksdb',

@@ -77,7 +77,7 @@ export async function buildSnapshot(
 
 const signatures = new WeakMap<StateParts, string>()
 
-/** Text that tells requests apart by contract id text and parts, computed once per request. */
+/** Returns the key that distinguishes requests by contract id text and parts, computed once per request. */
 function partsSignature(contractIdText: string, parts: StateParts): string {
   let signature = signatures.get(parts)
   if (signature === undefined) {

@@ -5,14 +5,14 @@ import { parsePythonHex } from './hex.js'
 import { RenderCache, type RenderCacheOptions } from './render-cache.js'
 import { buildSnapshot, type RenderedSnapshot, type Snapshot, type SnapshotDependencies, type StateParts } from './snapshot.js'
 
-/** Most heights one JSON batch answer holds; longer ranges stream as NDJSON. */
+/** Maximum number of heights in one JSON batch response; longer ranges stream as NDJSON. */
 export const MAX_BATCH_HEIGHTS = 100
 
 /** Heights computed at once while a batch or a stream is produced, in order. */
 const DEFAULT_CONCURRENCY = 16
 
 export interface StateRequest extends StateParts {
-  /** Contract id as the client sent it (hex); echoed in the answer. */
+  /** Contract id as the client sent it (hex); echoed in the response. */
   id: string
   selector: BlockSelector
 }
@@ -25,7 +25,7 @@ export type HeightSelection =
 export interface BatchRequest extends StateParts {
   id: string
   selection: HeightSelection
-  /** Leave out a height whose answer equals the last one given (a snapshot, or an error of the same code). */
+  /** Leave out a height whose result equals the last one returned (a snapshot, or an error of the same code). */
   changesOnly?: boolean
 }
 
@@ -50,7 +50,7 @@ export interface BatchResult {
   total_failed: number
 }
 
-/** What one height of a batch gave, with the JSON text of its answer line. */
+/** Result of one height of a batch, with the JSON text of its response line. */
 export type HeightOutcome =
   | { height: number; ok: true; block: BlockInfo; snapshot: RenderedSnapshot; json: string }
   | { height: number; ok: false; code: QueryErrorCode; error: string; json: string }
@@ -86,7 +86,7 @@ export class StateQuery {
     this.dependencies = { ...options, cache: this.cache }
   }
 
-  /** The single-block endpoint's snapshot; `json` is the whole answer, `success` flag included. */
+  /** Builds the single-block endpoint's snapshot; `json` is the whole response, `success` flag included. */
   async getState(request: StateRequest): Promise<{ snapshot: Snapshot; json: string }> {
     const contractId = parseContractId(request.id, `Invalid id: ${request.id}`)
     const block = await selectBlock(this.options.chain, request.selector)
@@ -99,7 +99,7 @@ export class StateQuery {
     return { snapshot: rendered.snapshot, json: `{"success":true,${rendered.membersJson}}` }
   }
 
-  /** One snapshot per requested height, in request order; a height that fails goes to `errors`. */
+  /** Builds one snapshot per requested height, in request order; a height that fails goes to `errors`. */
   async getBatch(request: BatchRequest): Promise<{ result: BatchResult; json: string }> {
     const count = countHeights(request.selection)
     if (count > MAX_BATCH_HEIGHTS) {
