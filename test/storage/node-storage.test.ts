@@ -208,6 +208,20 @@ describe('NodeStorage timestamp ties and faults', () => {
     await close()
   })
 
+  test('metadata with only short numbers parses exactly', async () => {
+    // A hash with a 16-digit run takes the lossless parser; the other one takes JSON.parse.
+    const digitHash = '1234567890123456' + 'ab'.repeat(24)
+    for (const rootId of [hashC, digitHash]) {
+      const json = `{"voided_by": [], "nc_block_root_id": "${rootId}", "height": 9007199254740991, "weight": 2.25}`
+      const { storage, close } = await storageWith([{ cf: 'meta', key: hashA, value: Buffer.from(json).toString('hex') }])
+      const metadata = await storage.requireMetadata(fromHex(hashA))
+      assert.equal(metadata.nc_block_root_id, rootId)
+      assert.equal(metadata.height, 9007199254740991)
+      assert.equal(metadata.weight, 2.25)
+      await close()
+    }
+  })
+
   test('metadata fields keep their values and defaults', async () => {
     const json = `{"hash": "${hashA}", "voided_by": ["${hashB}"], "nc_block_root_id": "${hashC}", "weight": 1.5, "score_raw": 123456789012345678901234567890}`
     const { storage, close } = await storageWith([{ cf: 'meta', key: hashA, value: Buffer.from(json).toString('hex') }])

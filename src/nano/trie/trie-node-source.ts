@@ -48,12 +48,16 @@ interface CachedNode {
 export class CachedTrieNodeSource implements TrieNodeSource {
   private readonly cache: LRUCache<string, CachedNode>
 
+  /** Present when the storage reads synchronously; `runWalk` then reads every node without awaiting. */
+  readonly getSync?: (id: Uint8Array) => TrieNode
+
   constructor(private readonly storage: NodeStorage, options: TrieNodeCacheOptions = {}) {
     const maxSize = options.cacheMaxBytes ?? DEFAULT_TRIE_CACHE_MAX_BYTES
     if (!Number.isSafeInteger(maxSize) || maxSize <= 0) {
       throw new RangeError(`cacheMaxBytes must be a positive integer, got ${maxSize}`)
     }
     this.cache = new LRUCache<string, CachedNode>({ maxSize, sizeCalculation: (entry) => entry.size })
+    if (storage.canReadSync) this.getSync = (id) => this.readSync(id)
   }
 
   async get(id: Uint8Array): Promise<TrieNode> {
@@ -64,7 +68,7 @@ export class CachedTrieNodeSource implements TrieNodeSource {
     return this.decodeAndCache(id, idHex, await this.storage.getTrieNodeBytes(id))
   }
 
-  getSync(id: Uint8Array): TrieNode {
+  private readSync(id: Uint8Array): TrieNode {
     const idHex = bytesToHex(id)
     const cached = this.cache.get(idHex)
     if (cached !== undefined) return cached.node

@@ -6,11 +6,15 @@ import type { TrieNodeSource } from './trie-node-source.js'
 /**
  * A trie algorithm written once for both the async and the sync reader: the generator yields
  * the id of each node it needs, receives the node, and returns its result. `runWalk` feeds it
- * from `source.get`, `runWalkSync` from `source.getSync`. Walks compose with `yield*`.
+ * from `source.getSync` when the source has it and else from `source.get`; `runWalkSync`
+ * always from `source.getSync`. Walks compose with `yield*`.
  */
 export type TrieWalk<T> = Generator<Uint8Array, T, TrieNode>
 
 export async function runWalk<T>(source: TrieNodeSource, walk: TrieWalk<T>): Promise<T> {
+  // Reading synchronously is much faster than awaiting one LevelDB read per node.
+  if (source.getSync !== undefined) return runWalkSync(source, walk)
+
   let step = walk.next()
   while (step.done !== true) {
     step = walk.next(await source.get(step.value))
