@@ -4,6 +4,7 @@ import { bytesToHex } from '../encoding/hex.js'
 import { readBool, readBoundedBytes, VARINT_MAX_BYTES } from '../encoding/primitives.js'
 import { fieldKey as fieldNameKey } from './field-keys.js'
 import { decodeTrieKey, encodeTrieKey } from './trie/trie-key.js'
+import type { TrieNode } from '../encoding/trie-node.js'
 import type { TrieNodeSource } from './trie/trie-node-source.js'
 import { collectDepthFirst, findNearestNode, getContent, nodeKey, runWalk, runWalkSync, type TrieWalk } from './trie/walk.js'
 import { attributeTrieKey, BALANCE_TAG, balanceTrieKey, BLUEPRINT_ID_METADATA_KEY, metadataTrieKey } from './trie-keys.js'
@@ -19,6 +20,13 @@ export interface TokenBalance {
   tokenUid: Uint8Array
   balance: Balance
 }
+
+/**
+ * Balances decoded from leaves of balance subtrees. A node's content never changes, so a leaf
+ * is decoded once while its node object lives (the trie node cache keeps it). The entries
+ * are frozen because every later reader of the leaf shares them.
+ */
+const balancesByLeaf = new WeakMap<TrieNode, TokenBalance>()
 
 /** Balance the node returns for a token the contract never held. */
 export const EMPTY_BALANCE: Readonly<Balance> = Object.freeze({ value: 0n, canMint: false, canMelt: false })
@@ -171,16 +179,26 @@ export class ContractState {
     for (const node of yield* collectDepthFirst(balanceRoot)) {
       if (node.content === null) continue
 
-      const tokenUid = decodeTrieKey(nodeKey(node)).subarray(1)
-      const value = this.stripPresence(node.content, `balance of token ${bytesToHex(tokenUid)}`)
-      if (value === undefined) {
-        throw new StorageError('NC_STORAGE_INVALID',
-          `balance of token ${bytesToHex(tokenUid)} in contract ${bytesToHex(this.contractId)} is stored as deleted; the node never deletes balances`,
-          { contractId: bytesToHex(this.contractId), tokenUid: bytesToHex(tokenUid), trieNode: bytesToHex(node.id) })
+      let entry = balancesByLeaf.get(node)
+      if (entry === undefined) {
+        entry = this.decodeBalanceLeaf(node, node.content)
+        balancesByLeaf.set(node, entry)
       }
-      balances.push({ tokenUid, balance: this.decodeBalance(tokenUid, value) })
+      balances.push(entry)
     }
     return balances
+  }
+
+  /** Decodes the balance a leaf of the balance subtree holds; the token uid is its key after the tag. */
+  private decodeBalanceLeaf(node: TrieNode, content: Uint8Array): TokenBalance {
+    const tokenUid = decodeTrieKey(nodeKey(node)).subarray(1)
+    const value = this.stripPresence(content, `balance of token ${bytesToHex(tokenUid)}`)
+    if (value === undefined) {
+      throw new StorageError('NC_STORAGE_INVALID',
+        `balance of token ${bytesToHex(tokenUid)} in contract ${bytesToHex(this.contractId)} is stored as deleted; the node never deletes balances`,
+        { contractId: bytesToHex(this.contractId), tokenUid: bytesToHex(tokenUid), trieNode: bytesToHex(node.id) })
+    }
+    return Object.freeze({ tokenUid, balance: Object.freeze(this.decodeBalance(tokenUid, value)) })
   }
 
   /** Balance value bytes: signed LEB128 amount (at most 32 bytes), then can_mint and can_melt bool bytes. */

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache'
 
 import { bytesToHex, hexToBytes, readVertexTimestamp, vertexKind } from '../encoding/index.js'
-import { BlockState, type TrieNodeSource } from '../nano/index.js'
+import { BlockState, type TokenBalance, type TrieNodeSource } from '../nano/index.js'
 import type { NodeStorage } from '../storage/node-storage.js'
 import type { Balance, BlockInfo, ChainReader, ContractStateReader } from './chain.js'
 
@@ -104,8 +104,20 @@ export class StorageChainReader implements ChainReader {
       contractRootId: contract.rootId,
       blueprintId: () => (blueprintId ??= contract.getBlueprintId()),
       balance: (tokenUid): Promise<Balance> => contract.getBalance(tokenUid),
-      allBalances: async () => (await contract.getAllBalances()).map((entry) => [bytesToHex(entry.tokenUid), entry.balance] as [string, Balance]),
+      allBalances: async () => (await contract.getAllBalances()).map((entry) => [tokenHexOf(entry), entry.balance] as [string, Balance]),
       attribute: (key) => contract.getAttributeContent(key),
     }
   }
+}
+
+/** Token uids as hex, by balance entry: `getAllBalances` returns the same entry for a leaf that did not change. */
+const tokenHexes = new WeakMap<TokenBalance, string>()
+
+function tokenHexOf(entry: TokenBalance): string {
+  let tokenHex = tokenHexes.get(entry)
+  if (tokenHex === undefined) {
+    tokenHex = bytesToHex(entry.tokenUid)
+    tokenHexes.set(entry, tokenHex)
+  }
+  return tokenHex
 }

@@ -131,7 +131,7 @@ async function renderBalances(cache: RenderCache, state: ContractStateReader, co
   for (const token of tokens) {
     if (token === '__all__') {
       const all = await cache.get('balance', `all/${contractRoot}`, async () => {
-        const entries = (await state.allBalances()).map(([tokenHex, balance]) => [tokenHex, rendered(balanceResult(balance))] as const)
+        const entries = (await state.allBalances()).map(([tokenHex, balance]) => [tokenHex, renderedBalance(balance)] as const)
         return { value: entries, json: entries.map(([, item]) => item.json).join(',') }
       })
       for (const [tokenHex, item] of all.value as Array<[string, Rendered<BalanceResult>]>) members.set(tokenHex, item)
@@ -149,6 +149,18 @@ async function renderBalances(cache: RenderCache, state: ContractStateReader, co
   }
 
   return assemble(members)
+}
+
+/** Rendered balances by balance object: the chain reader returns the same object for a balance leaf that did not change. */
+const renderedBalances = new WeakMap<Balance, Rendered<BalanceResult>>()
+
+function renderedBalance(balance: Balance): Rendered<BalanceResult> {
+  let result = renderedBalances.get(balance)
+  if (result === undefined) {
+    result = rendered(balanceResult(balance))
+    renderedBalances.set(balance, result)
+  }
+  return result
 }
 
 function balanceResult(balance: Balance): BalanceResult {

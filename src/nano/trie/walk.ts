@@ -33,9 +33,26 @@ export function runWalkSync<T>(source: TrieNodeSource, walk: TrieWalk<T>): T {
   return step.value
 }
 
+/** A node's key and edge keys as text, computed once per decoded node: walks compare them at every step. */
+interface NodeText {
+  key: string
+  edges?: Array<[edgeKey: string, childId: Uint8Array]>
+}
+
+const nodeTexts = new WeakMap<TrieNode, NodeText>()
+
+function nodeText(node: TrieNode): NodeText {
+  let text = nodeTexts.get(node)
+  if (text === undefined) {
+    text = { key: storedKeyToString(node.key) }
+    nodeTexts.set(node, text)
+  }
+  return text
+}
+
 /** Key of a node in the trie's internal form (hex text), for comparison with `encodeTrieKey` output. */
 export function nodeKey(node: TrieNode): string {
-  return storedKeyToString(node.key)
+  return nodeText(node).key
 }
 
 /**
@@ -58,8 +75,10 @@ export function* findNearestNode(rootId: Uint8Array, encodedKey: string): TrieWa
 }
 
 function findChildWithPrefixOf(node: TrieNode, rest: string): Uint8Array | undefined {
-  for (const [edgeKeyHex, childId] of node.children) {
-    if (rest.startsWith(edgeKeyToString(edgeKeyHex))) return childId
+  const text = nodeText(node)
+  text.edges ??= [...node.children].map(([edgeKeyHex, childId]) => [edgeKeyToString(edgeKeyHex), childId])
+  for (const [edgeKey, childId] of text.edges) {
+    if (rest.startsWith(edgeKey)) return childId
   }
   return undefined
 }
