@@ -260,7 +260,8 @@ export class ViewCallExecutor {
   }
 
   private async runDescribe(blueprintId: string): Promise<BlueprintDescription> {
-    const outcome = await this.submit({ kind: 'describe', blueprintId })
+    // Describing loads the blueprint's class, which calls need next: every worker loads it at once.
+    const outcome = await this.submitToEvery({ kind: 'describe', blueprintId })
     if (outcome.kind === 'stuck' || (outcome.kind === 'failed' && outcome.interrupted)) {
       throw new SandboxError('NC_SANDBOX_TIMEOUT', `loading blueprint ${blueprintId} exceeded the time limit of ${this.options.timeoutMs} ms`, { blueprintId })
     }
@@ -282,6 +283,34 @@ export class ViewCallExecutor {
     return new Promise((resolve, reject) => {
       this.queue.push({ request, resolve, reject })
       this.dispatch()
+    })
+  }
+
+  /**
+   * Sends a request to every ready worker and returns the first outcome; the later ones are
+   * dropped. It fails only when every worker fails. With one ready worker it is `submit`.
+   */
+  private async submitToEvery(request: TaskRequest): Promise<TaskOutcome> {
+    const ready = this.pool.filter((entry) => entry.ready && !entry.retired)
+    if (this.closed || ready.length <= 1) return this.submit(request)
+
+    return new Promise((resolve, reject) => {
+      let settled = false
+      let failures = 0
+      for (const entry of ready) {
+        this.assign(entry, {
+          request,
+          resolve: (outcome) => {
+            if (settled) return
+            settled = true
+            resolve(outcome)
+          },
+          reject: (error) => {
+            failures += 1
+            if (!settled && failures === ready.length) reject(error)
+          },
+        })
+      }
     })
   }
 
