@@ -36,7 +36,7 @@ export interface StateServiceOptions {
   logger?: Logger
 }
 
-export type SandboxOptions = Pick<ViewCallExecutorOptions, 'workers' | 'timeoutMs' | 'memoryLimitMb' | 'recursionLimit' | 'trieCacheBytes'>
+export type SandboxOptions = Pick<ViewCallExecutorOptions, 'workers' | 'timeoutMs' | 'memoryLimitMb' | 'heapLimitMb' | 'recursionLimit' | 'trieCacheBytes'>
 
 export interface StateService {
   query: StateQuery

@@ -48,6 +48,12 @@ export interface ViewCallExecutorOptions {
   /** Byte budget of each worker's trie node cache. Default: 32 MiB. */
   trieCacheBytes?: number
   /**
+   * Old-generation size of each worker's JavaScript heap, in MiB (Node.js `resourceLimits`). It
+   * keeps the garbage V8 lets pile up small; a worker that runs out is replaced, and its
+   * request fails. The interpreter's WebAssembly memory is outside it. Default: 256.
+   */
+  heapLimitMb?: number
+  /**
    * Number of call results kept in memory, keyed by block root, contract id and call string (a
    * view's result depends on nothing else). Results that hit the time limit are not kept.
    * Default: 0, no cache, because the query layer keeps rendered results itself.
@@ -151,6 +157,7 @@ export class ViewCallExecutor {
       memoryLimitMb: 1024,
       recursionLimit: 400,
       trieCacheBytes: 32 * 1024 * 1024,
+      heapLimitMb: 256,
       resultCacheEntries: 0,
       ...options,
     }
@@ -160,6 +167,7 @@ export class ViewCallExecutor {
       throw new RangeError(`workers must be a positive integer, got ${this.options.workers}`)
     }
     if (!(this.options.timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${this.options.timeoutMs}`)
+    if (!Number.isInteger(this.options.heapLimitMb) || this.options.heapLimitMb < 16) throw new RangeError(`heapLimitMb must be an integer of at least 16, got ${this.options.heapLimitMb}`)
   }
 
   /** Starts the workers and waits until every interpreter is ready (a few seconds each). */
@@ -418,7 +426,7 @@ export class ViewCallExecutor {
       trieCacheBytes: this.options.trieCacheBytes,
       ...(this.options.builtinBlueprintsDir === undefined ? {} : { builtinBlueprintsDir: this.options.builtinBlueprintsDir }),
     }
-    const worker = createWorker(settings)
+    const worker = createWorker(settings, this.options.heapLimitMb)
     const entry: SandboxWorker = {
       index,
       worker,
@@ -463,11 +471,12 @@ function closedError(): SandboxError {
   return new SandboxError('NC_SANDBOX_CLOSED', 'the view call executor is closed')
 }
 
-function createWorker(settings: WorkerSettings): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: settings })
+function createWorker(settings: WorkerSettings, heapLimitMb: number): Worker {
+  const resourceLimits = { maxOldGenerationSizeMb: heapLimitMb }
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: settings, resourceLimits })
 
   // Running from TypeScript sources (tsx): the worker registers tsx's loader before importing its module.
   const url = new URL('./worker.ts', import.meta.url).href
   const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}) })`
-  return new Worker(bootstrap, { eval: true, workerData: settings })
+  return new Worker(bootstrap, { eval: true, workerData: settings, resourceLimits })
 }

@@ -126,6 +126,10 @@ describe('executor describe', () => {
     }
   })
 
+  test('a worker heap limit below 16 MiB is rejected', () => {
+    assert.throws(() => new ViewCallExecutor({ dbPath: path.join(workDir, 'db'), heapLimitMb: 8 }), /heapLimitMb must be an integer of at least 16, got 8/)
+  })
+
   test('unknown blueprint id is not found', async () => {
     await assert.rejects(executor.describe('ab'.repeat(32)), (error: Error & { code?: string }) => error.code === 'NC_BLUEPRINT_NOT_FOUND')
   })

@@ -20,6 +20,7 @@ interface ServeOptions {
   workers?: number
   callTimeoutMs: number
   memoryLimitMb: number
+  workerHeapMb: number
 }
 
 export function register(program: Command): void {
@@ -36,6 +37,7 @@ export function register(program: Command): void {
     .option('--workers <number>', 'sandbox worker threads that run view calls (default: the number of CPUs)', parsePositiveInteger)
     .option('--call-timeout-ms <ms>', 'time budget of one view call, in milliseconds', parsePositiveInteger, 5000)
     .option('--memory-limit-mb <number>', 'interpreter memory, in MiB, above which a sandbox worker is replaced', parsePositiveInteger, 1024)
+    .option('--worker-heap-mb <number>', 'JavaScript heap (old generation) of each sandbox worker, in MiB', parsePositiveInteger, 256)
     .option('--no-sandbox', 'run no view calls (each answers an errmsg) and describe blueprints in the main thread')
     .action(serve)
 }
@@ -70,7 +72,7 @@ async function serve(options: ServeOptions): Promise<void> {
     rocksdbPath: options.rocksdb,
     builtinBlueprintsDir: options.builtinBlueprints,
     trieCacheBytes: options.trieCacheMb * 1024 * 1024,
-    sandbox: options.sandbox ? { workers: options.workers, timeoutMs: options.callTimeoutMs, memoryLimitMb: options.memoryLimitMb } : false,
+    sandbox: options.sandbox ? { workers: options.workers, timeoutMs: options.callTimeoutMs, memoryLimitMb: options.memoryLimitMb, heapLimitMb: options.workerHeapMb } : false,
     logger,
   })
   setReady(service.query)
