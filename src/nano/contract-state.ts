@@ -6,7 +6,7 @@ import { fieldKey as fieldNameKey } from './field-keys.js'
 import { decodeTrieKey, encodeTrieKey } from './trie/trie-key.js'
 import type { TrieNode } from '../encoding/trie-node.js'
 import type { TrieNodeSource } from './trie/trie-node-source.js'
-import { collectDepthFirst, findNearestNode, getContent, nodeKey, runWalk, runWalkSync, type TrieWalk } from './trie/walk.js'
+import { findNearestNode, getContent, nodeKey, runWalk, runWalkSync, type TrieWalk } from './trie/walk.js'
 import { attributeTrieKey, BALANCE_TAG, balanceTrieKey, BLUEPRINT_ID_METADATA_KEY, metadataTrieKey } from './trie-keys.js'
 
 /** A contract's balance of one token: amount and the mint and melt authorities it holds. */
@@ -22,11 +22,14 @@ export interface TokenBalance {
 }
 
 /**
- * Balances decoded from leaves of balance subtrees. A node's content never changes, so a leaf
- * is decoded once while its node object lives (the trie node cache keeps it). The entries
- * are frozen because every later reader of the leaf shares them.
+ * Balances under each node of a balance subtree, in the order `getAllBalances` lists them. A
+ * node's content never changes, so the list stays valid while the node object lives (the trie
+ * node cache keeps it). Entries are frozen because every later reader shares them.
  */
-const balancesByLeaf = new WeakMap<TrieNode, TokenBalance>()
+const balancesBySubtree = new WeakMap<TrieNode, readonly TokenBalance[]>()
+
+/** Subtrees with more balances than this are walked each time, so the kept lists stay small next to their nodes. */
+const MAX_KEPT_SUBTREE_BALANCES = 256
 
 /** Balance the node returns for a token the contract never held. */
 export const EMPTY_BALANCE: Readonly<Balance> = Object.freeze({ value: 0n, canMint: false, canMelt: false })
@@ -176,17 +179,29 @@ export class ContractState {
     if (balanceRoot === undefined) return []
 
     const balances: TokenBalance[] = []
-    for (const node of yield* collectDepthFirst(balanceRoot)) {
-      if (node.content === null) continue
-
-      let entry = balancesByLeaf.get(node)
-      if (entry === undefined) {
-        entry = this.decodeBalanceLeaf(node, node.content)
-        balancesByLeaf.set(node, entry)
-      }
-      balances.push(entry)
-    }
+    yield* this.collectBalances(balanceRoot, balances)
     return balances
+  }
+
+  /**
+   * Appends the balances under `node` to `balances` in the node's order: depth first, the node
+   * before its children, children in stored order. A subtree's list is kept with its node, so
+   * a walk of a new contract root reads again only the subtrees that changed.
+   */
+  private *collectBalances(node: TrieNode, balances: TokenBalance[]): TrieWalk<void> {
+    const known = balancesBySubtree.get(node)
+    if (known !== undefined) {
+      for (const entry of known) balances.push(entry)
+      return
+    }
+
+    const start = balances.length
+    if (node.content !== null) balances.push(this.decodeBalanceLeaf(node, node.content))
+    for (const childId of node.children.values()) {
+      yield* this.collectBalances(yield childId, balances)
+    }
+
+    if (balances.length - start <= MAX_KEPT_SUBTREE_BALANCES) balancesBySubtree.set(node, balances.slice(start))
   }
 
   /** Decodes the balance a leaf of the balance subtree holds; the token uid is its key after the tag. */
