@@ -93,6 +93,9 @@ export interface ViewCallRequest {
 const INTERRUPT_GRACE_MS = 1000
 // Requests sent to a worker at once: the one it runs and the next, so it never waits for the main thread.
 const WORKER_QUEUE_DEPTH = 2
+// A worker whose current call string has run longer than this gets no queued request: most
+// requests take a few milliseconds, so a longer call may be one that runs to its time budget.
+const MAX_RUNNING_MS_TO_QUEUE_BEHIND = 50
 // How often the time budget check looks again at a worker that has requests but runs no call string yet.
 const IDLE_WATCH_MS = 20
 
@@ -268,8 +271,7 @@ export class ViewCallExecutor {
   }
 
   private async runDescribe(blueprintId: string): Promise<BlueprintDescription> {
-    // Describing loads the blueprint's class, which calls need next: every worker loads it at once.
-    const outcome = await this.submitToEvery({ kind: 'describe', blueprintId })
+    const outcome = await this.submit({ kind: 'describe', blueprintId })
     if (outcome.kind === 'stuck' || (outcome.kind === 'failed' && outcome.interrupted)) {
       throw new SandboxError('NC_SANDBOX_TIMEOUT', `loading blueprint ${blueprintId} exceeded the time limit of ${this.options.timeoutMs} ms`, { blueprintId })
     }
@@ -294,42 +296,23 @@ export class ViewCallExecutor {
     })
   }
 
-  /**
-   * Sends a request to every ready worker and returns the first outcome; the later ones are
-   * dropped. It fails only when every worker fails. With one ready worker it is `submit`.
-   */
-  private async submitToEvery(request: TaskRequest): Promise<TaskOutcome> {
-    const ready = this.pool.filter((entry) => entry.ready && !entry.retired)
-    if (this.closed || ready.length <= 1) return this.submit(request)
-
-    return new Promise((resolve, reject) => {
-      let settled = false
-      let failures = 0
-      for (const entry of ready) {
-        this.assign(entry, {
-          request,
-          resolve: (outcome) => {
-            if (settled) return
-            settled = true
-            resolve(outcome)
-          },
-          reject: (error) => {
-            failures += 1
-            if (!settled && failures === ready.length) reject(error)
-          },
-        })
-      }
-    })
-  }
-
   /** Hands queued tasks to idle workers first, then fills each worker's queue. */
   private dispatch(): void {
     for (let depth = 1; depth <= WORKER_QUEUE_DEPTH; depth++) {
       for (const entry of this.pool) {
         if (this.queue.length === 0) return
-        if (entry.ready && !entry.retired && entry.inflight.length < depth) this.assign(entry, this.queue.shift()!)
+        if (!entry.ready || entry.retired || entry.inflight.length >= depth) continue
+        // A task queued behind a call that already runs long could wait for its whole time budget.
+        if (entry.inflight.length > 0 && this.runningForMs(entry) > MAX_RUNNING_MS_TO_QUEUE_BEHIND) continue
+        this.assign(entry, this.queue.shift()!)
       }
     }
+  }
+
+  /** Time the worker's current call string has been running, or 0 when it runs none. */
+  private runningForMs(entry: SandboxWorker): number {
+    if (Atomics.load(entry.control, ControlSlot.running) === 0) return 0
+    return sharedClockNow() - entry.startedAt[0]!
   }
 
   private assign(entry: SandboxWorker, task: Task): void {

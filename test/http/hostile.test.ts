@@ -104,6 +104,22 @@ test('endless loop times out while others are served', async () => {
   assert.ok(performance.now() - started < TIMEOUT_MS + 2000)
 })
 
+test('requests avoid the worker of a long call', async () => {
+  const looping = zooCall('loop_forever()')
+  await new Promise((done) => setTimeout(done, 200))
+
+  // A batch over many states sends several view-call requests at once, more than the free worker's queue holds.
+  const started = performance.now()
+  const answer = await server.post('/v1a/nano_contract/state/batch',
+    { id: POOLS, block_heights: Array.from({ length: 100 }, (_, index) => 201 + index), calls: ['pool_count()'] })
+  const waited = performance.now() - started
+  assert.equal(answer.status, 200)
+  assert.equal(answer.body.total_succeeded, 100)
+  assert.ok(waited < TIMEOUT_MS / 2, `the batch waited ${waited} ms while the loop ran`)
+
+  await looping
+})
+
 test('huge allocation fails as NCFail', async () => {
   assert.deepEqual(await zooCall('huge_allocation()'), { errmsg: 'NCFail()' })
   await assertPoolsAnswers()

@@ -110,22 +110,6 @@ describe('executor describe', () => {
     assert.equal((await executor.describe(chain.blueprints.price_reader!)).name, 'PriceReader')
   })
 
-  test('every worker loads a described blueprint', async () => {
-    const fresh = new ViewCallExecutor({ dbPath: path.join(workDir, 'db'), workers: 2, timeoutMs: 3000 })
-    await fresh.start()
-    try {
-      await fresh.describe(chain.blueprints.type_zoo!)
-
-      // The slower worker replies after the first reply resolved the description.
-      for (let waited = 0; fresh.stats().requests < 2 && waited < 5000; waited += 20) {
-        await new Promise((done) => setTimeout(done, 20))
-      }
-      assert.equal(fresh.stats().requests, 2)
-    } finally {
-      await fresh.close()
-    }
-  })
-
   test('a worker heap limit below 16 MiB is rejected', () => {
     assert.throws(() => new ViewCallExecutor({ dbPath: path.join(workDir, 'db'), heapLimitMb: 8 }), /heapLimitMb must be an integer of at least 16, got 8/)
   })
