@@ -143,11 +143,10 @@ class Nested:
 
 
 def read_value(storage: Any, key: bytes, nc_type: NCType) -> Any:
-    """The value `Leaf.get_value` returns: what this call read or wrote, else the value stored.
+    """Return what this call read or wrote under `key`, else the value stored (`Leaf.get_value`).
 
     A value the contract root already decoded and shares between calls (`storage.shared`, only
-    immutable values) is returned without going through `get_obj` while the call wrote nothing.
-    It is not added to `storage.cache`, since every later read finds the same object there."""
+    immutable values) is taken without going through `get_obj` while the call wrote nothing."""
     cache = storage.cache
     if key in cache:
         return cache[key]
@@ -157,9 +156,9 @@ def read_value(storage: Any, key: bytes, nc_type: NCType) -> Any:
         except KeyError:
             shared = None
         if shared is not None and shared[0] is nc_type:
-            return shared[1]
-    value = storage.get_obj(key, nc_type)
-    cache[key] = value
+            value = cache[key] = shared[1]
+            return value
+    value = cache[key] = storage.get_obj(key, nc_type)
     return value
 
 
@@ -322,9 +321,9 @@ class DictContainer(_CountedContainer):
                     except KeyError:
                         shared = None
                     if shared is not None and shared[0] is nc_type:
-                        return shared[1]
-                value = storage.get_obj(entry_key, nc_type)
-                cache[entry_key] = value
+                        value = cache[entry_key] = shared[1]
+                        return value
+                value = cache[entry_key] = storage.get_obj(entry_key, nc_type)
                 return value
             return node.get_value(entry_key)
         except (KeyError, ValueError):
@@ -517,15 +516,28 @@ class DequeContainer(_Container):
             for index in indexes:
                 yield item_node.get_value(prefix + encode_key(_INDEX_TYPE, index))
             return
+        # `read_value`, inlined: views often loop over a list to read a dict entry per item.
         storage = self.__storage__
+        cache = storage.cache
+        shared = storage.shared
         nc_type = item_node.nc_type
         index_keys = _index_keys
         for index in indexes:
             try:
-                index_key = index_keys[index]
+                key = prefix + index_keys[index]
             except KeyError:
-                index_key = index_key_for(index)
-            yield read_value(storage, prefix + index_key, nc_type)
+                key = prefix + index_key_for(index)
+            if key in cache:
+                yield cache[key]
+                continue
+            if not storage.overlay and key in shared:
+                value = shared[key]
+                if value[0] is nc_type:
+                    cache[key] = value[1]
+                    yield value[1]
+                    continue
+            value = cache[key] = storage.get_obj(key, nc_type)
+            yield value
 
     def __write_right__(self, items: Iterable[Any], metadata: DequeMetadata) -> None:
         last_index = metadata.last_index
