@@ -36,7 +36,7 @@ class Field:
         self.__annotation = annotation
         self.__layout = layout
         self.__key = name.encode('utf-8')
-        # The NCType of a field that holds a plain value, None for a container field.
+        # NCType of a field that stores a plain value, or None for a container field.
         self.__value_type = layout.nc_type if isinstance(layout, ValueLayout) else None
 
     def __field_name__(self) -> str:

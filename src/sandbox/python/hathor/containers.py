@@ -290,7 +290,7 @@ class DictContainer(_CountedContainer):
         return self.__entry_key_of__(key)
 
     def __entry_key_of__(self, key: Any) -> bytes:
-        """The storage key of entry `key`, remembered per key class for the classes `encode_key` reuses."""
+        """Return the storage key of entry `key`, remembered by key class for the classes `encode_key` reuses."""
         try:
             return self.__entry_keys__[type(key)][key]
         except (KeyError, TypeError):
@@ -516,7 +516,7 @@ class DequeContainer(_Container):
             for index in indexes:
                 yield item_node.get_value(prefix + encode_key(_INDEX_TYPE, index))
             return
-        # `read_value`, inlined: views often loop over a list to read a dict entry per item.
+        # `read_value` is inlined because views often loop over a list to read a dict entry per item.
         storage = self.__storage__
         cache = storage.cache
         shared = storage.shared

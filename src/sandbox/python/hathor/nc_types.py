@@ -1064,8 +1064,8 @@ class DictNCType(NCType):
             # A dict display evaluates each key before its value, the order in which `encode` serializes them.
             return {key_type.checked_json(key): value_type.checked_json(item) for key, item in value.items()}
 
-        # Maps of token or contract ids to amounts are the most common view results, so the checks
-        # of the common keys and values run inline. Anything else goes through the NCTypes, in the same order.
+        # Maps of token or contract ids to amounts are common view results, so the checks of
+        # their usual keys and values run inline. Other items go through the NCTypes, in the same order.
         low, high = self._int_bounds
         result = {}
         for key, item in value.items():

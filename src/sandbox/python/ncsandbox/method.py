@@ -141,7 +141,7 @@ class Method:
     def copy_args(self, args: tuple, kwargs: dict) -> tuple:
         """Check and copy call arguments through their encoding, as the node does before every call."""
         if not args and not kwargs and not self.arg_names:
-            # The round trip of no arguments is empty and cannot fail.
+            # With no arguments, the round trip encodes a zero count and decodes an empty tuple.
             return ()
         if len(args) > len(self.arg_names):
             raise NCFail('too many arguments')
