@@ -15,7 +15,6 @@ import {
   type TrieNodeSource,
 } from '../nano/index.js'
 import type { NodeStorage } from '../storage/node-storage.js'
-import { RecentTrieNodes } from './recent-nodes.js'
 import { diffTries, TrieKeySet } from './trie-diff.js'
 import { ControlSlot, sharedClockNow, STARTED_AT_OFFSET, type WorkerSettings } from './worker-protocol.js'
 
@@ -48,9 +47,6 @@ export function createWorkerHost(storage: NodeStorage, nodes: TrieNodeSource, se
   const control = new Int32Array(settings.controlBuffer, 0, 4)
   const startedAt = new Float64Array(settings.controlBuffer, STARTED_AT_OFFSET, 1)
   let sequence = 0
-
-  // Diffs usually go from the root the previous diff went to, so its nodes are read again.
-  const recentNodes = nodes.getSync === undefined ? undefined : new RecentTrieNodes(nodes as ConstructorParameters<typeof RecentTrieNodes>[0])
 
   // Every contract-trie key Python read through this host, by contract (null once past MAX_TRACKED_KEYS).
   // Python caches only values it read here or got from `changes`, so a diff may skip the other keys.
@@ -92,8 +88,7 @@ export function createWorkerHost(storage: NodeStorage, nodes: TrieNodeSource, se
     },
     changes(contractIdHex: string, fromRootHex: string, toRootHex: string): string | undefined {
       const keys = readKeys.get(contractIdHex) ?? undefined
-      recentNodes?.nextGeneration()
-      const changes = runWalkSync(recentNodes ?? nodes, diffTries(hexToBytes(fromRootHex), hexToBytes(toRootHex), MAX_DIFF_NODES, keys))
+      const changes = runWalkSync(nodes, diffTries(hexToBytes(fromRootHex), hexToBytes(toRootHex), MAX_DIFF_NODES, keys))
       if (changes === undefined) return undefined
 
       return changes.map(({ key, content }) => {
