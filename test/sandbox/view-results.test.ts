@@ -73,6 +73,68 @@ const RESULT_VIEWS = `
     @view
     def nested_lists(self) -> dict[str, list[int]]:
         return {'a': [1, 2 ** 60], 'b': []}
+
+    @view
+    def token_prices(self) -> dict[TokenUid, int]:
+        return {self.htr: 2 ** 60, self.token: -(2 ** 53), TokenUid(bytes(self.contract)): 2 ** 53 - 1}
+
+    @view
+    def contract_amounts(self) -> dict[ContractId, Amount]:
+        return {self.contract: Amount(2 ** 62), ContractId(b'\x33' * 32): Amount(0)}
+
+    @view
+    def flag_prices(self) -> dict[TokenUid, int]:
+        return {self.token: True, self.htr: False}
+
+    @view
+    def short_token_key(self) -> dict[TokenUid, int]:
+        return {self.token: 1, b'\x01\x02': 2}
+
+    @view
+    def negative_amount(self) -> dict[ContractId, Amount]:
+        return {self.contract: -1}
+
+    @view
+    def text_price(self) -> dict[TokenUid, int]:
+        return {self.token: 'one'}
+
+    @view
+    def amount_past_encodable(self) -> dict[TokenUid, int]:
+        return {self.token: -(2 ** 223) - 1}
+
+    class Id(bytes):
+        def hex(self, *args):
+            return 'not hex'
+
+    class Count(int):
+        pass
+
+    @view
+    def subclass_items(self) -> dict[TokenUid, int]:
+        return {self.Id(bytes(self.token)): self.Count(5)}
+
+    @view
+    def address_amounts(self) -> dict[Address, Amount]:
+        return {self.who: Amount(2 ** 60)}
+
+    @view
+    def amounts_by_address_class(self) -> list[int]:
+        return [self.by_address[self.who], self.by_address[bytes(self.who)], self.by_address.get(self.who, 0)]
+
+    @view
+    def mutate_then_read(self) -> str:
+        first = self.signed
+        first.data = first.data + '!'
+        return self.signed.data
+
+    @view
+    def signed_text(self) -> str:
+        return self.signed.data
+
+    @view
+    def write_then_read(self) -> int:
+        self.by_address[self.who] = Amount(5)
+        return self.by_address[self.who]
 `
 
 let workDir: string
@@ -140,6 +202,44 @@ describe('view results', () => {
   test('sets and nested containers', async () => {
     assert.deepEqual(await callZoo('int_members()'), { value: [1n, 2n, 3n] })
     assert.deepEqual(await callZoo('nested_lists()'), { value: { a: [1n, 2n ** 60n], b: [] } })
+  })
+
+  test('dict of ids to integers', async () => {
+    const token = '11'.repeat(32)
+    assert.deepEqual(await callZoo('token_prices()'), { value: { '00': 2n ** 60n, [token]: -(2n ** 53n), [zoo]: 2n ** 53n - 1n } })
+    assert.deepEqual(await callZoo('contract_amounts()'), { value: { [zoo]: 2n ** 62n, ['33'.repeat(32)]: 0n } })
+    assert.deepEqual(await callZoo('flag_prices()'), { value: { [token]: 1n, '00': 0n } })
+    assert.deepEqual(await callZoo('subclass_items()'), { value: { [token]: 5n } })
+  })
+
+  test('dict of ids to integers rejects bad items', async () => {
+    assert.deepEqual(await callZoo('short_token_key()'), { errmsg: 'NCFail()' })
+    assert.deepEqual(await callZoo('negative_amount()'), { errmsg: 'NCFail()' })
+    assert.deepEqual(await callZoo('text_price()'), { errmsg: 'NCFail()' })
+    assert.deepEqual(await callZoo('amount_past_encodable()'), { errmsg: 'NCFail()' })
+  })
+
+  test('dict keyed by address', async () => {
+    const who = await callZoo('get_who()') as { value: string }
+    assert.deepEqual(await callZoo('address_amounts()'), { value: { [who.value]: 2n ** 60n } })
+  })
+
+  test('dict entry read with keys of two classes', async () => {
+    const results = await callZoo('amounts_by_address_class()') as { value: bigint[] }
+    assert.equal(results.value.length, 3)
+    assert.equal(results.value[1], results.value[0])
+    assert.equal(results.value[2], results.value[0])
+  })
+
+  test('value changed in place stays in its call', async () => {
+    const calls = ['mutate_then_read()', 'signed_text()', 'mutate_then_read()']
+    const results = await executor.call({ blockRootId, contractId: zoo, calls })
+    assert.deepEqual(results['mutate_then_read()'], { value: 'signed text!' })
+    assert.deepEqual(results['signed_text()'], { value: 'signed text' })
+  })
+
+  test('view writing a dict entry fails', async () => {
+    assert.deepEqual(await callZoo('write_then_read()'), { errmsg: 'NCViewMethodError(\'view methods cannot change the state\')' })
   })
 
   test('contract root given by the caller', async () => {

@@ -8,8 +8,8 @@ from typing import Any
 
 from hathor.decorators import FALLBACK_METHOD, INITIALIZE_METHOD, MethodKind, method_kind
 from hathor.exceptions import BlueprintSyntaxError
-from hathor.containers import node_for
-from hathor.fields import FieldLayout, field_layout
+from hathor.containers import node_for, read_value
+from hathor.fields import FieldLayout, ValueLayout, field_layout
 
 FORBIDDEN_FIELD_NAMES = frozenset({'syscall', 'log'})
 
@@ -29,13 +29,15 @@ def pretty_type(annotation: Any) -> str:
 class Field:
     """Descriptor for one blueprint field. Reads go to the storage of the blueprint instance's contract."""
 
-    __slots__ = ('__name', '__annotation', '__layout', '__key')
+    __slots__ = ('__name', '__annotation', '__layout', '__key', '__value_type')
 
     def __init__(self, name: str, annotation: Any, layout: FieldLayout) -> None:
         self.__name = name
         self.__annotation = annotation
         self.__layout = layout
         self.__key = name.encode('utf-8')
+        # NCType of a field that stores a plain value, or None for a container field.
+        self.__value_type = layout.nc_type if isinstance(layout, ValueLayout) else None
 
     def __field_name__(self) -> str:
         return self.__name
@@ -55,9 +57,15 @@ class Field:
     def __get__(self, instance: Any, owner: Any = None) -> Any:
         if instance is not None:
             # What this call already read (see `hathor.containers.Leaf`), without building a node.
-            cache = instance.syscall.__storage__.cache
+            storage = instance.syscall.__storage__
+            cache = storage.cache
             if self.__key in cache:
                 return cache[self.__key]
+            if self.__value_type is not None:
+                try:
+                    return read_value(storage, self.__key, self.__value_type)
+                except KeyError:
+                    raise AttributeError('attribute not initialized')
         node = self.__node(instance)
         try:
             return node.get_value(self.__key)

@@ -83,12 +83,7 @@ class Leaf:
         return self.storage.has_obj(key)
 
     def get_value(self, key: bytes) -> Any:
-        cache = self.storage.cache
-        if key in cache:
-            return cache[key]
-        value = self.storage.get_obj(key, self.nc_type)
-        cache[key] = value
-        return value
+        return read_value(self.storage, key, self.nc_type)
 
     def set_value(self, key: bytes, value: Any) -> None:
         self.storage.put_obj(key, self.nc_type, value)
@@ -147,6 +142,26 @@ class Nested:
         self.storage.cache.pop(prefix, None)
 
 
+def read_value(storage: Any, key: bytes, nc_type: NCType) -> Any:
+    """Return what this call read or wrote under `key`, else the value stored (`Leaf.get_value`).
+
+    A value the contract root already decoded and shares between calls (`storage.shared`, only
+    immutable values) is taken without going through `get_obj` while the call wrote nothing."""
+    cache = storage.cache
+    if key in cache:
+        return cache[key]
+    if not storage.overlay:
+        try:
+            shared = storage.shared[key]
+        except KeyError:
+            shared = None
+        if shared is not None and shared[0] is nc_type:
+            value = cache[key] = shared[1]
+            return value
+    value = cache[key] = storage.get_obj(key, nc_type)
+    return value
+
+
 def node_for(storage: Any, layout: FieldLayout) -> Leaf | Nested:
     if isinstance(layout, ValueLayout):
         return Leaf(storage, layout.nc_type)
@@ -178,6 +193,48 @@ def encode_key(nc_type: NCType, key: Any) -> bytes:
             _encoded_keys.clear()
         _encoded_keys[memo_key] = encoded
     return encoded
+
+
+# Encoded list indexes, which every list shares (`range` yields exact ints).
+_index_keys: dict[int, bytes] = {}
+
+
+def index_key_for(index: int) -> bytes:
+    encoded = encode_key(_INDEX_TYPE, index)
+    if len(_index_keys) >= _MAX_ENCODED_KEYS:
+        _index_keys.clear()
+    _index_keys[index] = encoded
+    return encoded
+
+
+# Entry keys of each dict field (by prefix and key NCType), then by key class and key. A key
+# class is part of the lookup because equal keys of different classes may check differently
+# (`True` and `1`), and only keys that `encode_key` would reuse are stored.
+_entry_keys: dict[tuple[bytes, NCType], dict[type, dict[Any, bytes]]] = {}
+_MAX_ENTRY_KEY_DICTS = 10_000
+_MAX_ENTRY_KEYS = 100_000
+
+
+def entry_keys_for(prefix: bytes, key_type: NCType) -> dict[type, dict[Any, bytes]]:
+    memo_key = (prefix, key_type)
+    entry_keys = _entry_keys.get(memo_key)
+    if entry_keys is None:
+        if len(_entry_keys) >= _MAX_ENTRY_KEY_DICTS:
+            _entry_keys.clear()
+        entry_keys = _entry_keys[memo_key] = {}
+    return entry_keys
+
+
+def remember_entry_key(entry_keys: dict[type, dict[Any, bytes]], key: Any, entry_key: bytes) -> None:
+    key_class = type(key)
+    if key_class not in _REUSABLE_KEY_CLASSES or (isinstance(key, (str, bytes)) and len(key) > _MAX_REUSED_KEY_LENGTH):
+        return
+    by_key = entry_keys.get(key_class)
+    if by_key is None:
+        by_key = entry_keys[key_class] = {}
+    elif len(by_key) >= _MAX_ENTRY_KEYS:
+        by_key.clear()
+    by_key[key] = entry_key
 
 
 class _Container:
@@ -214,12 +271,13 @@ class _CountedContainer(_Container):
 
 
 class DictContainer(_CountedContainer):
-    __slots__ = ('__key_type__', '__value_node__')
+    __slots__ = ('__key_type__', '__value_node__', '__entry_keys__')
 
     def __init__(self, storage: Any, prefix: bytes, layout: DictLayout) -> None:
         super().__init__(storage, prefix)
         self.__key_type__ = layout.key
         self.__value_node__ = node_for(storage, layout.value)
+        self.__entry_keys__ = entry_keys_for(prefix, layout.key)
 
     def init_storage(self, initial_value: Any) -> None:
         self.__storage__.put_obj(self.__length_key__(), _LENGTH_TYPE, 0)
@@ -229,19 +287,43 @@ class DictContainer(_CountedContainer):
             self.update(initial_value)
 
     def __entry_key__(self, key: Any) -> bytes:
-        return join_key(self.__prefix__, encode_key(self.__key_type__, key))
+        return self.__entry_key_of__(key)
+
+    def __entry_key_of__(self, key: Any) -> bytes:
+        """Return the storage key of entry `key`, remembered by key class for the classes `encode_key` reuses."""
+        try:
+            return self.__entry_keys__[type(key)][key]
+        except (KeyError, TypeError):
+            pass
+        entry_key = self.__prefix__ + KEY_SEPARATOR + encode_key(self.__key_type__, key)
+        remember_entry_key(self.__entry_keys__, key, entry_key)
+        return entry_key
 
     def __getitem__(self, key: Any) -> Any:
-        entry_key = self.__prefix__ + KEY_SEPARATOR + encode_key(self.__key_type__, key)
+        # Dict reads are most of what views do, so the entry key lookup and `read_value` are inlined.
+        try:
+            entry_key = self.__entry_keys__[type(key)][key]
+        except (KeyError, TypeError):
+            entry_key = None
+        if entry_key is None:
+            entry_key = self.__entry_key_of__(key)
         node = self.__value_node__
         try:
             if node.is_leaf:
-                # `Leaf.get_value`, inlined: dict lookups are most of what views do.
-                cache = self.__storage__.cache
+                storage = self.__storage__
+                cache = storage.cache
                 if entry_key in cache:
                     return cache[entry_key]
-                value = self.__storage__.get_obj(entry_key, node.nc_type)
-                cache[entry_key] = value
+                nc_type = node.nc_type
+                if not storage.overlay:
+                    try:
+                        shared = storage.shared[entry_key]
+                    except KeyError:
+                        shared = None
+                    if shared is not None and shared[0] is nc_type:
+                        value = cache[entry_key] = shared[1]
+                        return value
+                value = cache[entry_key] = storage.get_obj(entry_key, nc_type)
                 return value
             return node.get_value(entry_key)
         except (KeyError, ValueError):
@@ -430,8 +512,32 @@ class DequeContainer(_Container):
             indexes = range(metadata.first_index, metadata.last_index + 1)
         prefix = self.__prefix__ + KEY_SEPARATOR
         item_node = self.__item_node__
+        if not item_node.is_leaf:
+            for index in indexes:
+                yield item_node.get_value(prefix + encode_key(_INDEX_TYPE, index))
+            return
+        # `read_value` is inlined because views often loop over a list to read a dict entry per item.
+        storage = self.__storage__
+        cache = storage.cache
+        shared = storage.shared
+        nc_type = item_node.nc_type
+        index_keys = _index_keys
         for index in indexes:
-            yield item_node.get_value(prefix + encode_key(_INDEX_TYPE, index))
+            try:
+                key = prefix + index_keys[index]
+            except KeyError:
+                key = prefix + index_key_for(index)
+            if key in cache:
+                yield cache[key]
+                continue
+            if not storage.overlay and key in shared:
+                value = shared[key]
+                if value[0] is nc_type:
+                    cache[key] = value[1]
+                    yield value[1]
+                    continue
+            value = cache[key] = storage.get_obj(key, nc_type)
+            yield value
 
     def __write_right__(self, items: Iterable[Any], metadata: DequeMetadata) -> None:
         last_index = metadata.last_index

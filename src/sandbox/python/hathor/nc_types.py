@@ -980,12 +980,35 @@ class FrozenSetNCType(SetNCType):
         return frozenset(items)
 
 
+# Exact classes whose values `Bytes32NCType` and `TokenUidNCType` render as `value.hex()` when 32
+# bytes long, and whose ints `_IntNCType` renders as themselves. Views return these classes unless
+# they build subclasses of their own, which take the general path.
+_HEX_BYTES_CLASSES = frozenset({bytes, TokenUid, VertexId, ContractId, BlueprintId})
+_PLAIN_INT_CLASSES = frozenset({int, Amount, Timestamp})
+
+
+def hex_json_type(nc_type: NCType) -> bool:
+    """Return whether `nc_type` renders any 32-byte value of `_HEX_BYTES_CLASSES` as its hex."""
+    return type(nc_type) in (Bytes32NCType, TokenUidNCType)
+
+
+def plain_int_bounds(nc_type: NCType) -> tuple[int, int] | None:
+    """Return the range of ints that `nc_type.checked_json` returns unchanged without encoding
+    them (its bounds, above any value whose encoding could fail), or None for a non-int type."""
+    if not isinstance(nc_type, _IntNCType):
+        return None
+    return max(nc_type.lower_bound, nc_type.encodable_from), nc_type.upper_bound
+
+
 class DictNCType(NCType):
     hashable = False
 
     def __init__(self, key: NCType, value: NCType) -> None:
         self.key = key
         self.value = value
+        # What `checked_json` may render inline, item by item: 32-byte keys as hex, ints in range.
+        self._hex_keys = hex_json_type(key)
+        self._int_bounds = plain_int_bounds(value)
 
     @classmethod
     def build(cls, annotation: Any, type_map: TypeMap) -> NCType:
@@ -1037,8 +1060,24 @@ class DictNCType(NCType):
         self.check(value, False)
         key_type = self.key
         value_type = self.value
-        # A dict display evaluates each key before its value, the order in which `encode` serializes them.
-        return {key_type.checked_json(key): value_type.checked_json(item) for key, item in value.items()}
+        if not self._hex_keys or self._int_bounds is None:
+            # A dict display evaluates each key before its value, the order in which `encode` serializes them.
+            return {key_type.checked_json(key): value_type.checked_json(item) for key, item in value.items()}
+
+        # Maps of token or contract ids to amounts are common view results, so the checks of
+        # their usual keys and values run inline. Other items go through the NCTypes, in the same order.
+        low, high = self._int_bounds
+        result = {}
+        for key, item in value.items():
+            if type(key) in _HEX_BYTES_CLASSES and len(key) == 32:
+                json_key = key.hex()
+            else:
+                json_key = key_type.checked_json(key)
+            if type(item) in _PLAIN_INT_CLASSES and low <= item <= high:
+                result[json_key] = int(item)
+            else:
+                result[json_key] = value_type.checked_json(item)
+        return result
 
     def from_json(self, json_value: Any) -> Any:
         if not isinstance(json_value, dict):

@@ -52,10 +52,13 @@ def json_safe(value: Any) -> Any:
     value_class = type(value)
     if value_class is int:
         return value if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER else MARK + str(value)
+    # Safe ints, the most common items, are kept without a call.
     if value_class is dict:
-        return {key: json_safe(item) for key, item in value.items()}
+        return {key: item if type(item) is int and -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER else json_safe(item)
+                for key, item in value.items()}
     if value_class is list:
-        return [json_safe(item) for item in value]
+        return [item if type(item) is int and -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER else json_safe(item)
+                for item in value]
     if isinstance(value, str):
         return MARK + value if value.startswith(MARK) else value
     return value

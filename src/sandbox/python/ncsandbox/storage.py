@@ -258,7 +258,7 @@ class ContractStorage:
     the call with NCViewMethodError, so writes only live in the overlay and mark it changed.
     """
 
-    __slots__ = ('host', 'state', 'contract_id', 'root', 'overlay', 'cache')
+    __slots__ = ('host', 'state', 'contract_id', 'root', 'overlay', 'cache', 'shared')
 
     def __init__(self, host: Any, state: ContractRoot) -> None:
         self.host = host
@@ -268,6 +268,8 @@ class ContractStorage:
         self.overlay: dict[bytes, Any] = {}
         # Values and containers this call read, by key (see `hathor.containers.Leaf`).
         self.cache: dict[bytes, Any] = {}
+        # Immutable values of the contract root, (NCType, value) by key, which calls share.
+        self.shared: dict[bytes, tuple[NCType, Any]] = state.decoded
 
     def is_changed(self) -> bool:
         return bool(self.overlay)
