@@ -12,11 +12,11 @@ export interface CacheCounters {
 }
 
 export interface RenderCacheOptions {
-  /** Upper bound of the cached JSON text, in UTF-16 code units (about bytes for ASCII). Default 16 Mi. */
+  /** Upper bound of the cached JSON text, in UTF-16 code units (about bytes for ASCII). Default 8 Mi. */
   maxChars?: number
 }
 
-const DEFAULT_MAX_CHARS = 16 * 1024 * 1024
+const DEFAULT_MAX_CHARS = 8 * 1024 * 1024
 
 /**
  * Weight of an entry's JSON text against the bound. Each entry also keeps its decoded value, an

@@ -8,7 +8,7 @@
  * S2: the synthetic 80,000-block PricePools chain (built by build-s2-chain.ts and cached in
  *     .bench-cache/), the same query over every height as 800 requests of 100 heights.
  *
- * Usage: npm run bench [-- --skip-s2] [-- --concurrency N]
+ * Usage: npm run bench [-- --skip-s1] [-- --skip-s2] [-- --concurrency N] [-- --workers N]
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -34,6 +34,9 @@ const QUERY = {
   calls: ['get_all_prices_usd()', 'get_all_prices_htr()'],
 }
 
+/** Sandbox workers of the server; one CPU stays with its main thread. */
+const DEFAULT_WORKERS = Math.max(1, availableParallelism() - 1)
+
 interface RunningServer {
   child: ChildProcess
   baseUrl: string
@@ -48,12 +51,24 @@ async function freePort(): Promise<number> {
   return port
 }
 
-async function startServer(dbPath: string): Promise<RunningServer> {
+/** How the benchmark starts the server: sandbox workers, and Node.js options as `npm start` passes them. */
+interface ServerSettings {
+  workers: number
+  nodeOptions: string[]
+}
+
+/** Node.js options of the `start` script in package.json (the words between `node` and the script). */
+function startScriptNodeOptions(): string[] {
+  const manifest = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { scripts: { start: string } }
+  const words = manifest.scripts.start.split(/\s+/)
+  const script = words.findIndex((word) => word.endsWith('.js'))
+  return words[0] === 'node' && script > 0 ? words.slice(1, script) : []
+}
+
+async function startServer(dbPath: string, { workers, nodeOptions }: ServerSettings): Promise<RunningServer> {
   const port = await freePort()
   const main = join(packageRoot(), 'dist', 'src', 'cli', 'main.js')
-  // One CPU stays with the server's main thread; on 2 CPUs that measured faster than the default.
-  const workers = String(Math.max(1, availableParallelism() - 1))
-  const child = spawn(process.execPath, [main, 'serve', '--db', dbPath, '--port', String(port), '--workers', workers], {
+  const child = spawn(process.execPath, [...nodeOptions, main, 'serve', '--db', dbPath, '--port', String(port), '--workers', String(workers)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, NC_STATE_LOG_LEVEL: 'warn' },
   })
@@ -132,14 +147,14 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!
 }
 
-async function benchS1(): Promise<void> {
+async function benchS1(settings: ServerSettings): Promise<void> {
   const dbPath = resolve(packageRoot(), '.bench-cache', 'fixture-db')
   if (!existsSync(dbPath)) await loadDump(join(fixturesDir(), 'conformance', 'node-dump.jsonl'), dbPath)
   const chain = JSON.parse(readFileSync(join(fixturesDir(), 'conformance', 'chain.json'), 'utf8')) as { contracts: Record<string, string> }
   const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
   const body = (heights: number[]) => ({ id: chain.contracts.pools, block_heights: heights, ...QUERY })
 
-  const server = await startServer(dbPath)
+  const server = await startServer(dbPath, settings)
   try {
     const cold = await timeBatch(server.baseUrl, body(range(201, 300)))
     const shifted = await timeBatch(server.baseUrl, body(range(191, 290)))
@@ -160,10 +175,10 @@ async function benchS1(): Promise<void> {
   }
 }
 
-async function benchS2(concurrency: number): Promise<void> {
+async function benchS2(settings: ServerSettings, concurrency: number): Promise<void> {
   const dbPath = resolve(packageRoot(), DEFAULT_S2_DB)
   const { summary } = await ensureS2Chain(dbPath, undefined, (line) => console.log(`  ${line}`))
-  const server = await startServer(dbPath)
+  const server = await startServer(dbPath, settings)
   try {
     const batches: number[][] = []
     for (let from = 0; from <= summary.tipHeight; from += 100) {
@@ -202,10 +217,18 @@ async function benchS2(concurrency: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'skip-s2': { type: 'boolean', default: false }, concurrency: { type: 'string', default: '1' } } })
-  console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}; server with ${Math.max(1, availableParallelism() - 1)} sandbox worker(s)`)
-  await benchS1()
-  if (!values['skip-s2']) await benchS2(Number(values.concurrency))
+  const { values } = parseArgs({
+    options: {
+      'skip-s1': { type: 'boolean', default: false },
+      'skip-s2': { type: 'boolean', default: false },
+      concurrency: { type: 'string', default: '1' },
+      workers: { type: 'string', default: String(DEFAULT_WORKERS) },
+    },
+  })
+  const settings: ServerSettings = { workers: Number(values.workers), nodeOptions: startScriptNodeOptions() }
+  console.log(`machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}; server with ${settings.workers} sandbox worker(s), node options ${JSON.stringify(settings.nodeOptions)}`)
+  if (!values['skip-s1']) await benchS1(settings)
+  if (!values['skip-s2']) await benchS2(settings, Number(values.concurrency))
 }
 
 await main()

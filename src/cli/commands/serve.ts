@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <number>', 'TCP port to listen on', parsePort, 8080)
     .option('--builtin-blueprints <dir>', 'folder of <blueprint id hex>.py sources for blueprints that are not on chain')
-    .option('--trie-cache-mb <number>', 'upper bound of the trie node cache, in MiB', parsePositiveInteger, 64)
+    .option('--trie-cache-mb <number>', 'upper bound of the trie node cache, in MiB', parsePositiveInteger, 32)
     .option('--body-limit <size>', 'largest accepted request body, e.g. 256kb', '256kb')
     .option('--workers <number>', 'sandbox worker threads that run view calls (default: the number of CPUs)', parsePositiveInteger)
     .option('--call-timeout-ms <ms>', 'time budget of one view call, in milliseconds', parsePositiveInteger, 5000)

@@ -16,11 +16,11 @@ export interface TrieNodeSource {
 }
 
 export interface TrieNodeCacheOptions {
-  /** Upper bound of the cache, in estimated bytes of decoded nodes. Default: 64 MiB. */
+  /** Upper bound of the cache, in estimated bytes of decoded nodes. Default: 32 MiB. */
   cacheMaxBytes?: number
 }
 
-export const DEFAULT_TRIE_CACHE_MAX_BYTES = 64 * 1024 * 1024
+export const DEFAULT_TRIE_CACHE_MAX_BYTES = 32 * 1024 * 1024
 
 /**
  * Estimated memory of a decoded node beyond its stored bytes: the object, its Map and the
