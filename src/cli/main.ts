@@ -19,8 +19,16 @@ try {
     process.stderr.write(`nc-state: ${error.message} (${error.code})\n`)
   } else if (error instanceof InvalidArgumentError) {
     process.stderr.write(`nc-state: ${error.message}\n`)
+  } else if (isSystemError(error)) {
+    // A port in use or a missing folder is the operator's to fix, so its message is enough.
+    process.stderr.write(`nc-state: ${error.message} (${error.code})\n`)
   } else {
     process.stderr.write(`nc-state: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
   }
   process.exit(1)
+}
+
+/** An error that Node.js raises for a failed system call, such as `EADDRINUSE` or `ENOENT`. */
+function isSystemError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && typeof (error as NodeJS.ErrnoException).syscall === 'string'
 }
