@@ -2,9 +2,8 @@ import { hexToBytes as nobleHexToBytes } from '@noble/hashes/utils.js'
 import { DecodeError } from './errors.js'
 
 /**
- * Lowercase hex of `bytes`, as the node prints bytes in JSON. Node.js writes it in one flat
- * string. A hex string built by appending two characters at a time is a rope of one V8
- * string object per byte, about 1 KB for a 32-byte id, for as long as the string is kept.
+ * Lowercase hex of `bytes`, as the node prints bytes in JSON, in one flat string. Hex built by
+ * appending two characters per byte stays a rope of one V8 string per byte (about 1 KB per id).
  */
 export function bytesToHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')

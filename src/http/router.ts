@@ -119,8 +119,8 @@ function sendJsonText(res: Response, status: number, json: string): void {
 }
 
 /**
- * Sends a batch answer without Express's `send`, which hashes the whole body for an ETag
- * (SHA-1 over hundreds of kilobytes per request), although no client revalidates a POST answer.
+ * Sends a batch response without Express's `send`, which hashes the whole body with SHA-1 for an
+ * ETag, hundreds of kilobytes per request, although no client revalidates a POST response.
  */
 function sendLargeJsonText(res: Response, status: number, json: string): void {
   const body = Buffer.from(json, 'utf8')

@@ -33,7 +33,7 @@ export function runWalkSync<T>(source: TrieNodeSource, walk: TrieWalk<T>): T {
   return step.value
 }
 
-/** A node's key and edge keys as text, computed once per decoded node: walks compare them at every step. */
+/** A node's key and edge keys as text, computed once per decoded node because walks compare them at every step. */
 interface NodeText {
   key: string
   edges?: Array<[edgeKey: string, childId: Uint8Array]>
