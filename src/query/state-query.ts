@@ -1,3 +1,5 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
+
 import type { BlockInfo, BlueprintDescriber, ChainReader, ViewCallRunner } from './chain.js'
 import { type BlockSelector, selectBlock } from './block-selector.js'
 import { QueryError, type QueryErrorCode } from './errors.js'
@@ -10,6 +12,13 @@ export const MAX_BATCH_HEIGHTS = 100
 
 /** Heights computed at once while a batch or a stream is produced, in order. */
 const DEFAULT_CONCURRENCY = 16
+
+/**
+ * Longest time, in milliseconds, that a batch or stream computes before it lets the event loop
+ * run. Storage reads are synchronous, so a stream whose client keeps up (or that writes nothing,
+ * with `changes_only`) would otherwise hold the thread until its last height.
+ */
+const MAX_BUSY_MS = 10
 
 export interface StateRequest extends StateParts {
   /** Contract id as the client sent it (hex); echoed in the response. */
@@ -156,7 +165,13 @@ export class StateQuery {
       return outcome
     }
 
+    let busySince = performance.now()
     for (const height of heightsOf(request.selection)) {
+      if (performance.now() - busySince > MAX_BUSY_MS) {
+        await yieldToEventLoop()
+        busySince = performance.now()
+      }
+
       // With changes_only nothing may be written for a long time, so the consumer cannot be
       // relied on to notice a client that left.
       if (signal?.aborted === true) return

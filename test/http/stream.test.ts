@@ -140,3 +140,26 @@ test('client leaving mid-stream leaves the server serving', async () => {
   assert.equal(next.status, 200)
   assert.equal(next.body.total_succeeded, 1)
 })
+
+test('other requests are served during a long quiet stream', async () => {
+  // changes_only over millions of heights past the tip writes almost nothing for seconds.
+  const controller = new AbortController()
+  const streaming = fetch(`${server.baseUrl}/v1a/nano_contract/state/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/x-ndjson' },
+    body: stringifyJson({ id: POOLS, from_height: 0, to_height: 5_000_000, fields: ['paused'], changes_only: true }),
+    signal: controller.signal,
+  }).then(async (response) => response.text()).catch(() => undefined)
+  await new Promise((done) => setTimeout(done, 200))
+
+  try {
+    const started = performance.now()
+    const next = await server.post('/v1a/nano_contract/state/batch', { id: POOLS, block_heights: [300], fields: ['paused'] })
+    const waited = performance.now() - started
+    assert.equal(next.status, 200)
+    assert.ok(waited < 1000, `a one-height batch waited ${waited.toFixed(0)} ms behind the stream`)
+  } finally {
+    controller.abort()
+    await streaming
+  }
+})
