@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -43,6 +43,10 @@ async function freePort(): Promise<number> {
   await new Promise<void>((done) => server.close(() => done()))
   return port
 }
+
+test('built command is executable for npx', { skip: !compiled && 'runs from TypeScript sources' }, () => {
+  assert.notEqual(statSync(MAIN).mode & 0o111, 0, `${MAIN} has no executable bit, so \`npx nc-state\` fails`)
+})
 
 test('serve with a missing database exits naming it', async () => {
   const child = run(['serve', '--db', '/nonexistent/nc-state-db', '--port', '0', '--no-sandbox'])
