@@ -53,7 +53,8 @@ export const batchBodySchema = {
       type: 'array',
       minItems: 1,
       maxItems: MAX_BATCH_HEIGHTS,
-      items: { type: 'integer', minimum: 0 },
+      // Past 2^53 a JSON number no longer names one integer; heights past the tip answer a per-height error.
+      items: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
       description: `Best-chain heights, 1 to ${MAX_BATCH_HEIGHTS}; returned in request order, repeats included.`,
     },
     from_height: { type: 'integer', minimum: 0, maximum: MAX_BLOCK_HEIGHT, description: 'First height of a range, instead of block_heights.' },

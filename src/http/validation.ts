@@ -4,6 +4,12 @@ import { QueryError } from '../query/errors.js'
 import { type BatchRequest, countHeights, type HeightSelection, type StateRequest } from '../query/state-query.js'
 import { batchBodySchema, MAX_BLOCK_HEIGHT, MAX_STREAM_HEIGHTS, stateQuerySchema } from './schemas.js'
 
+/**
+ * A query-string integer as the node parses it (pydantic's int from a string): optional sign and
+ * surrounding spaces, digits with single underscores between them, and an optional zero fraction.
+ */
+const DECIMAL_INTEGER = /^\s*[+-]?\d+(?:_\d+)*(?:\.0*)?\s*$/
+
 // Query strings carry only strings: coerce '12' to 12 and a single value to a one-item array.
 const queryAjv = new Ajv({ allErrors: true, coerceTypes: 'array', strict: true })
 const bodyAjv = new Ajv({ allErrors: true, strict: true })
@@ -20,6 +26,14 @@ export function parseStateQuery(query: Record<string, unknown>): StateRequest {
   const params: Record<string, unknown> = {}
   for (const name of Object.keys(stateQuerySchema.properties)) {
     if (Object.hasOwn(query, name)) params[name] = query[name]
+  }
+
+  // Coercion would read JavaScript number forms ("0x10", "1e2"); the node takes only decimal integers.
+  for (const name of ['block_height', 'timestamp'] as const) {
+    const text = params[name]
+    if (typeof text !== 'string') continue
+    if (!DECIMAL_INTEGER.test(text)) throw invalid(describeQueryError([{ instancePath: `/${name}`, keyword: 'type' } as ErrorObject], query))
+    params[name] = text.replace(/_/g, '').trim()
   }
 
   if (!validateQuery(params)) {

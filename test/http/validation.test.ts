@@ -37,6 +37,21 @@ test('state query rejects infinite and unsafe numbers', () => {
   assert.match(messageOf(() => parseStateQuery({ id: 'ab', timestamp: '99999999999999999999' })), /^invalid timestamp/)
 })
 
+test('state query takes only decimal integers', () => {
+  for (const text of ['0x10', '1e2', '0b11', '0o7', '1__0', '_10', '10.5']) {
+    assert.match(messageOf(() => parseStateQuery({ id: 'ab', block_height: text })), /^invalid block_height/, text)
+    assert.match(messageOf(() => parseStateQuery({ id: 'ab', timestamp: text })), /^invalid timestamp/, text)
+  }
+  for (const text of ['10', '+10', ' 10 ', '1_0', '10.0']) {
+    assert.equal(parseStateQuery({ id: 'ab', block_height: text }).selector.blockHeight, 10, text)
+  }
+})
+
+test('batch body rejects heights past 2^53', () => {
+  assert.equal(messageOf(() => parseBatchBody({ id: 'ab', block_heights: [1e20] })), 'block_heights must hold integers from 0')
+  assert.deepEqual(parseBatchBody({ id: 'ab', block_heights: [4294967296] }).selection, { heights: [4294967296] })
+})
+
 test('state query rejects a repeated single parameter', () => {
   assert.match(messageOf(() => parseStateQuery({ id: ['ab', 'cd'] })), /^parameter id must be given once/)
 })
