@@ -43,6 +43,10 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   const header = options.format === 'csv' ? csvHeader(options) : undefined
   const lastHeight = resumePoint(options, header)
   const resumed = lastHeight !== undefined
+  if (resumed && lastHeight > options.to) {
+    throw new QueryError('NC_INVALID_PARAMETER', 400,
+      `${options.out} ends at height ${lastHeight}, past the end of this range (${options.to}); use a new output file`)
+  }
   if (resumed && (lastHeight < options.from || (lastHeight - options.from) % options.step !== 0)) {
     throw new QueryError('NC_INVALID_PARAMETER', 400,
       `${options.out} ends at height ${lastHeight}, which is not a height of this range (from ${options.from} every ${options.step}); use a new output file`)
@@ -110,6 +114,10 @@ function resumePoint(options: BackfillOptions, header: string[] | undefined): nu
 
     const lines = tail.subarray(0, end).toString('utf8').split('\n')
     const last = lines.at(-1) ?? ''
+    const firstHeight = firstLineHeight(fd, options, header !== undefined)
+    if (firstHeight !== undefined && firstHeight !== options.from) {
+      throw otherRun(path, `a range that starts at height ${firstHeight}`)
+    }
     if (format === 'jsonl') return heightOfJsonLine(options, last)
 
     const headerText = stringifyCsv([header ?? []]).trimEnd()
@@ -126,6 +134,20 @@ function resumePoint(options: BackfillOptions, header: string[] | undefined): nu
   } finally {
     closeSync(fd)
   }
+}
+
+/**
+ * Height of the first line the file holds (after the CSV header), or undefined when it holds
+ * none. A run always writes its range's first height, `changes_only` included.
+ */
+function firstLineHeight(fd: number, options: BackfillOptions, hasHeader: boolean): number | undefined {
+  const head = Buffer.alloc(1 << 16)
+  const length = readSync(fd, head, 0, head.length, 0)
+  const lines = head.subarray(0, length).toString('utf8').split('\n')
+  const line = lines[hasHeader ? 1 : 0]
+  // Only a complete line counts: the next one must have started within the bytes read.
+  if (line === undefined || line === '' || lines.length < (hasHeader ? 3 : 2)) return undefined
+  return hasHeader ? parseHeight(options.out, line.split(',')[0] ?? '') : heightOfJsonLine(options, line)
 }
 
 function heightOfJsonLine(options: BackfillOptions, line: string): number {

@@ -101,5 +101,14 @@ test('backfill refuses a file of other fields', async () => {
 
 test('backfill refuses a file of another range', async () => {
   await runBackfill(options('other.jsonl', { from: 0, to: 10, step: 2 }))
-  await assert.rejects(runBackfill(options('other.jsonl', { from: 1, to: 20, step: 2 })), /not a height of this range/)
+  await assert.rejects(runBackfill(options('other.jsonl', { from: 1, to: 20, step: 2 })), /starts at height 0|not a height of this range/)
+})
+
+test('backfill refuses a file that starts or ends elsewhere', async () => {
+  await runBackfill(options('start.jsonl', { from: 0, to: 30 }))
+  await assert.rejects(runBackfill(options('start.jsonl', { from: 10, to: 30 })), /a range that starts at height 0/)
+  await assert.rejects(runBackfill(options('start.jsonl', { from: 0, to: 20 })), /ends at height 30, past the end of this range \(20\)/)
+
+  await runBackfill(options('start.csv', { from: 0, to: 30, format: 'csv' }))
+  await assert.rejects(runBackfill(options('start.csv', { from: 10, to: 30, format: 'csv' })), /a range that starts at height 0/)
 })
