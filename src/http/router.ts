@@ -20,6 +20,8 @@ interface RequestLog {
   route: string
   contract?: string
   heights?: number
+  /** Set when the client closed the connection before the response ended. */
+  abandoned?: boolean
 }
 
 /**
@@ -151,6 +153,7 @@ async function streamNdjson(res: Response, query: StateQuery, request: BatchRequ
       if (!res.write(`${outcome.json}\n`)) await waitForDrain(res)
     }
     if (closed) {
+      log.abandoned = true
       logger?.info('stream abandoned by the client', { ...log, heightsDone: totals.total_succeeded + totals.total_failed })
       return
     }
@@ -205,7 +208,7 @@ function logRequest(logger: Logger | undefined, log: RequestLog, status: number,
   logger?.info('request', {
     ...log,
     status,
-    outcome: outcomeOf(status),
+    outcome: log.abandoned === true ? 'abandoned' : outcomeOf(status),
     durationMs: Math.round((performance.now() - started) * 10) / 10,
   })
 }
