@@ -22,6 +22,9 @@ export interface BackfillOptions extends StateParts {
   onProgress?: (done: number, total: number) => void
 }
 
+/** What decides a backfill's output file: everything but the query and the progress callback. */
+export type BackfillOutputOptions = Omit<BackfillOptions, 'query' | 'onProgress'>
+
 export interface BackfillResult {
   /** Height the run started from: `from`, or the one after the last height already in the file. */
   startedAt: number
@@ -31,26 +34,39 @@ export interface BackfillResult {
 }
 
 /**
- * Writes the state of one contract at every height of a range to a JSONL or CSV file,
- * straight from the database. Rerun with the same options after an interruption, it keeps
- * the complete lines already written and goes on after the last one.
+ * Checks the output file of a backfill before any work: it must be absent, empty, or written
+ * by the same run (contract, parts, range), and a cut-off last line is removed. Returns the
+ * height of its last complete line, or undefined when the run starts from the beginning.
  */
-export async function runBackfill(options: BackfillOptions): Promise<BackfillResult> {
+export function checkBackfillOutput(options: BackfillOutputOptions): number | undefined {
   if (options.format === 'csv' && options.balances.includes('__all__')) {
     throw new QueryError('NC_INVALID_PARAMETER', 400, 'balances __all__ has no fixed CSV columns; list the token uids, or use --format jsonl')
   }
 
   const header = options.format === 'csv' ? csvHeader(options) : undefined
   const lastHeight = resumePoint(options, header)
-  const resumed = lastHeight !== undefined
-  if (resumed && lastHeight > options.to) {
+  if (lastHeight === undefined) return undefined
+
+  if (lastHeight > options.to) {
     throw new QueryError('NC_INVALID_PARAMETER', 400,
       `${options.out} ends at height ${lastHeight}, past the end of this range (${options.to}); use a new output file`)
   }
-  if (resumed && (lastHeight < options.from || (lastHeight - options.from) % options.step !== 0)) {
+  if (lastHeight < options.from || (lastHeight - options.from) % options.step !== 0) {
     throw new QueryError('NC_INVALID_PARAMETER', 400,
       `${options.out} ends at height ${lastHeight}, which is not a height of this range (from ${options.from} every ${options.step}); use a new output file`)
   }
+  return lastHeight
+}
+
+/**
+ * Writes the state of one contract at every height of a range to a JSONL or CSV file,
+ * straight from the database. Rerun with the same options after an interruption, it keeps
+ * the complete lines already written and goes on after the last one.
+ */
+export async function runBackfill(options: BackfillOptions): Promise<BackfillResult> {
+  const lastHeight = checkBackfillOutput(options)
+  const header = options.format === 'csv' ? csvHeader(options) : undefined
+  const resumed = lastHeight !== undefined
 
   // With changes_only the last written height is computed again, unwritten, so that the
   // change filter compares the next height with it.
@@ -96,7 +112,7 @@ function write(output: WriteStream, text: string): Promise<void> {
  * Height of the last complete line of an existing output file, after cutting off a partial
  * last line left by an interrupted run. Undefined when there is no file or no data line yet.
  */
-function resumePoint(options: BackfillOptions, header: string[] | undefined): number | undefined {
+function resumePoint(options: BackfillOutputOptions, header: string[] | undefined): number | undefined {
   const { out: path, format } = options
   if (!existsSync(path)) return undefined
 
@@ -140,7 +156,7 @@ function resumePoint(options: BackfillOptions, header: string[] | undefined): nu
  * Height of the first line the file holds (after the CSV header), or undefined when it holds
  * none. A run always writes its range's first height, `changes_only` included.
  */
-function firstLineHeight(fd: number, options: BackfillOptions, hasHeader: boolean): number | undefined {
+function firstLineHeight(fd: number, options: BackfillOutputOptions, hasHeader: boolean): number | undefined {
   const head = Buffer.alloc(1 << 16)
   const length = readSync(fd, head, 0, head.length, 0)
   const lines = head.subarray(0, length).toString('utf8').split('\n')
@@ -150,7 +166,7 @@ function firstLineHeight(fd: number, options: BackfillOptions, hasHeader: boolea
   return hasHeader ? parseHeight(options.out, line.split(',')[0] ?? '') : heightOfJsonLine(options, line)
 }
 
-function heightOfJsonLine(options: BackfillOptions, line: string): number {
+function heightOfJsonLine(options: BackfillOutputOptions, line: string): number {
   const path = options.out
   try {
     const parsed = parseJson(line) as { block_height?: unknown; nc_id?: unknown; fields?: object; balances?: object; calls?: object }

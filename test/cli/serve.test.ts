@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
-import { readFileSync, statSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -46,6 +47,20 @@ async function freePort(): Promise<number> {
 
 test('built command is executable for npx', { skip: !compiled && 'runs from TypeScript sources' }, () => {
   assert.notEqual(statSync(MAIN).mode & 0o111, 0, `${MAIN} has no executable bit, so \`npx nc-state\` fails`)
+})
+
+test('backfill rejects a foreign file before opening the database', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nc-state-cli-'))
+  try {
+    const out = join(dir, 'other.jsonl')
+    writeFileSync(out, '{"block_height":5,"nc_id":"ab"}\n')
+    // The database does not exist: an error about it would mean the file was checked too late.
+    const child = run(['backfill', '--db', join(dir, 'missing-db'), '--id', 'cd', '--from', '0', '--to', '10', '--out', out])
+    assert.equal(await exitCode(child), 1)
+    assert.match(child.output(), /was written for contract ab, not for this backfill/)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
 
 test('serve with a missing database exits naming it', async () => {

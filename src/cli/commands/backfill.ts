@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander'
 
 import { createLogger } from '../../logging.js'
 import { openStateService } from '../../query/service.js'
-import { type BackfillFormat, runBackfill } from '../backfill.js'
+import { type BackfillFormat, checkBackfillOutput, runBackfill } from '../backfill.js'
 import { createProgressReporter } from '../progress.js'
 
 interface BackfillCommandOptions {
@@ -47,6 +47,10 @@ async function backfill(options: BackfillCommandOptions): Promise<void> {
     throw new InvalidArgumentError('give exactly one of --db and --rocksdb')
   }
   if (options.to < options.from) throw new InvalidArgumentError(`--to ${options.to} is below --from ${options.from}`)
+
+  // Loading the sandbox takes seconds, so a file of another run is rejected before it.
+  const parts = { fields: options.field, balances: options.balance, calls: options.call }
+  checkBackfillOutput({ ...parts, id: options.id, from: options.from, to: options.to, step: options.step, changesOnly: options.changesOnly, out: options.out, format: options.format })
 
   const service = await openStateService({ dbPath: options.db, rocksdbPath: options.rocksdb, builtinBlueprintsDir: options.builtinBlueprints, logger })
   const progress = createProgressReporter('backfill', 'heights', logger)
