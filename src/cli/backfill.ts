@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, openSync, readSync, closeSync, fstatSync, ftruncateSync, type WriteStream } from 'node:fs'
+import { closeSync, createWriteStream, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, type WriteStream } from 'node:fs'
 
 import { stringify as stringifyCsv } from 'csv-stringify/sync'
 
@@ -43,6 +43,8 @@ export function checkBackfillOutput(options: BackfillOutputOptions): number | un
     throw new QueryError('NC_INVALID_PARAMETER', 400, 'balances __all__ has no fixed CSV columns; list the token uids, or use --format jsonl')
   }
 
+  if (hasContent(options.out)) checkRunRecord(options)
+
   const header = options.format === 'csv' ? csvHeader(options) : undefined
   const lastHeight = resumePoint(options, header)
   if (lastHeight === undefined) return undefined
@@ -78,9 +80,11 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
 
   const selection = { from: restartAt, to: options.to, step: options.step }
   const total = countHeights(selection)
+  const fresh = !hasContent(options.out)
+  if (fresh) writeRunRecord(options)
   const output = createWriteStream(options.out, { flags: 'a' })
   try {
-    if (!resumed && header !== undefined) await write(output, stringifyCsv([header]))
+    if (fresh && header !== undefined) await write(output, stringifyCsv([header]))
 
     const outcomes = options.query.streamBatch({ ...options, selection, changesOnly: options.changesOnly })
     let first = true
@@ -100,6 +104,70 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve())))
   }
   return result
+}
+
+/** The settings that decide a backfill's lines, kept next to its output file in `<out>.run.json`. */
+interface RunRecord {
+  id: string
+  fields: string[]
+  balances: string[]
+  calls: string[]
+  from: number
+  step: number
+  changesOnly: boolean
+  format: BackfillFormat
+}
+
+function runRecordPath(out: string): string {
+  return `${out}.run.json`
+}
+
+function runRecordOf(options: BackfillOutputOptions): RunRecord {
+  const { id, fields, balances, calls, from, step, changesOnly, format } = options
+  return { id, fields, balances, calls, from, step, changesOnly, format }
+}
+
+function hasContent(path: string): boolean {
+  return existsSync(path) && statSync(path).size > 0
+}
+
+/** Writes the run record through a temporary file, so that a crash never leaves half of one. */
+function writeRunRecord(options: BackfillOutputOptions): void {
+  const path = runRecordPath(options.out)
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(runRecordOf(options))}\n`)
+  renameSync(`${path}.tmp`, path)
+}
+
+/**
+ * Rejects resuming a file that another backfill wrote: its run record must exist and match
+ * this run in every setting but `--to`, which a rerun may raise to extend the file.
+ */
+function checkRunRecord(options: BackfillOutputOptions): void {
+  const path = runRecordPath(options.out)
+  let written: Partial<RunRecord>
+  try {
+    written = JSON.parse(readFileSync(path, 'utf8')) as Partial<RunRecord>
+  } catch {
+    throw new QueryError('NC_INVALID_PARAMETER', 400,
+      `${options.out} has content but no readable record ${path} of the backfill that wrote it; use a new output file`)
+  }
+
+  const wanted = runRecordOf(options)
+  for (const key of Object.keys(wanted) as Array<keyof RunRecord>) {
+    if (JSON.stringify(written[key]) !== JSON.stringify(wanted[key])) throw otherRun(options.out, describeSetting(key, written[key]))
+  }
+}
+
+function describeSetting(key: keyof RunRecord, value: unknown): string {
+  switch (key) {
+    case 'id': return `contract ${String(value)}`
+    case 'from': return `a range that starts at height ${String(value)}`
+    case 'changesOnly': return `changes_only ${String(value)}`
+    case 'fields':
+    case 'balances':
+    case 'calls': return `other ${key} (${JSON.stringify(value)})`
+    default: return `${key} ${JSON.stringify(value)}`
+  }
 }
 
 function write(output: WriteStream, text: string): Promise<void> {

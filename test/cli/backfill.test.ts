@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
@@ -111,4 +111,33 @@ test('backfill refuses a file that starts or ends elsewhere', async () => {
 
   await runBackfill(options('start.csv', { from: 0, to: 30, format: 'csv' }))
   await assert.rejects(runBackfill(options('start.csv', { from: 10, to: 30, format: 'csv' })), /a range that starts at height 0/)
+})
+
+test('backfill refuses other balances, a step change and error-only tails', async () => {
+  await runBackfill(options('record.jsonl', { to: 20 }))
+  await assert.rejects(runBackfill(options('record.jsonl', { to: 30, balances: [] })), /other balances/)
+  await assert.rejects(runBackfill(options('record.jsonl', { to: 30, step: 2 })), /step 1/)
+
+  // Heights past the tip end the file with error lines, which name no contract or fields.
+  const tip = chain.tip_height
+  await runBackfill(options('errors.jsonl', { from: tip - 1, to: tip + 3 }))
+  assert.match(readFileSync(join(dir, 'errors.jsonl'), 'utf8').trimEnd().split('\n').at(-1)!, /"error"/)
+  await assert.rejects(runBackfill(options('errors.jsonl', { from: tip - 1, to: tip + 5, fields: ['paused'] })), /other fields/)
+  await assert.rejects(runBackfill(options('errors.jsonl', { from: tip - 1, to: tip + 5, id: chain.contracts.zoo! })), /was written for contract/)
+})
+
+test('backfill refuses a file without its run record', async () => {
+  writeFileSync(join(dir, 'bare.jsonl'), '{"block_height":0}\n')
+  await assert.rejects(runBackfill(options('bare.jsonl', { to: 10 })), /no readable record/)
+})
+
+test('backfill resumes a CSV holding only its header with one header', async () => {
+  await runBackfill(options('header.csv', { to: 5, format: 'csv' }))
+  const header = readFileSync(join(dir, 'header.csv'), 'utf8').split('\n')[0]!
+  writeFileSync(join(dir, 'header.csv'), `${header}\n`)
+
+  await runBackfill(options('header.csv', { to: 5, format: 'csv' }))
+  const lines = readFileSync(join(dir, 'header.csv'), 'utf8').trimEnd().split('\n')
+  assert.equal(lines.filter((line) => line === header).length, 1)
+  assert.equal(lines.length, 7)
 })
