@@ -60,6 +60,8 @@ async function serve(options: ServeOptions): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info('stopping', { signal })
     server.close()
+    // Ends open responses, streams included, before their database closes under them.
+    server.closeAllConnections()
     void service?.close().finally(() => process.exit(0))
     if (service === undefined) process.exit(0)
   }
