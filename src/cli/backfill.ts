@@ -34,9 +34,9 @@ export interface BackfillResult {
 }
 
 /**
- * Checks the output file of a backfill before any work: it must be absent, empty, or written
- * by the same run (contract, parts, range), and a cut-off last line is removed. Returns the
- * height of its last complete line, or undefined when the run starts from the beginning.
+ * Checks the output file of a backfill before any work. It must be absent, empty, or written by
+ * the same run (contract, parts, range), and a cut-off last line is removed. Returns the height
+ * of its last complete line, or undefined when the run starts from the beginning.
  */
 export function checkBackfillOutput(options: BackfillOutputOptions): number | undefined {
   if (options.format === 'csv' && options.balances.includes('__all__')) {
@@ -221,7 +221,7 @@ function resumePoint(options: BackfillOutputOptions, header: string[] | undefine
 }
 
 /**
- * Height of the first line the file holds (after the CSV header), or undefined when it holds
+ * Height of the first line in the file (after the CSV header), or undefined when it has
  * none. A run always writes its range's first height, `changes_only` included.
  */
 function firstLineHeight(fd: number, options: BackfillOutputOptions, hasHeader: boolean): number | undefined {

@@ -14,7 +14,7 @@ export const MAX_BATCH_HEIGHTS = 100
 const DEFAULT_CONCURRENCY = 16
 
 /**
- * Longest time, in milliseconds, that a batch or stream computes before it lets the event loop
+ * Maximum time, in milliseconds, that a batch or stream computes before it lets the event loop
  * run. Storage reads are synchronous, so a stream whose client keeps up (or that writes nothing,
  * with `changes_only`) would otherwise hold the thread until its last height.
  */
