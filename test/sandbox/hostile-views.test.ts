@@ -1,23 +1,10 @@
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 
-import { ViewCallExecutor } from '../../src/sandbox/view-call-executor.js'
-import { findPackageRoot } from '../../src/sandbox/pyodide.js'
-import { loadDump } from '../../src/storage/load-dump.js'
+import type { ViewCallExecutor } from '../../src/sandbox/view-call-executor.js'
+import { startZooSandbox, zoo, zooBlockRootId, type ZooSandbox } from './zoo-sandbox.js'
 
-const root = findPackageRoot(import.meta.url)
-const corpusDir = path.join(root, 'fixtures', 'conformance')
-const chain = JSON.parse(readFileSync(path.join(corpusDir, 'chain.json'), 'utf8')) as {
-  blocks: Array<{ height: number; nc_block_root_id: string }>
-  blueprints: Record<string, string>
-  contracts: Record<string, string>
-}
-
-// TypeZoo's own source plus hostile views. A built-in blueprint file takes precedence over the
-// on-chain code, so the corpus's TypeZoo contract runs these views against its real storage.
+// Hostile views appended to TypeZoo's own source.
 const HOSTILE_VIEWS = `
     @view
     def loop_forever(self) -> int:
@@ -64,28 +51,17 @@ const HOSTILE_VIEWS = `
         return 1
 `
 
-let workDir: string
+let sandbox: ZooSandbox
 let executor: ViewCallExecutor
-const zoo = chain.contracts.zoo!
-const blockRootId = chain.blocks.find((b) => b.height === 10)!.nc_block_root_id
+const blockRootId = zooBlockRootId
 
 before(async () => {
-  workDir = mkdtempSync(path.join(tmpdir(), 'nc-sandbox-hostile-'))
-  const dbPath = path.join(workDir, 'db')
-  await loadDump(path.join(corpusDir, 'node-dump.jsonl'), dbPath)
-
-  const builtinDir = path.join(workDir, 'blueprints')
-  mkdirSync(builtinDir)
-  const zooSource = readFileSync(path.join(root, 'test', 'sandbox', 'blueprints', 'type_zoo.py'), 'utf8')
-  writeFileSync(path.join(builtinDir, `${chain.blueprints.type_zoo!}.py`), zooSource + HOSTILE_VIEWS)
-
-  executor = new ViewCallExecutor({ dbPath, workers: 1, timeoutMs: 1500, memoryLimitMb: 512, builtinBlueprintsDir: builtinDir })
-  await executor.start()
+  sandbox = await startZooSandbox(HOSTILE_VIEWS, { workers: 1, timeoutMs: 1500, memoryLimitMb: 512 })
+  executor = sandbox.executor
 })
 
 after(async () => {
-  await executor?.close()
-  rmSync(workDir, { recursive: true, force: true })
+  await sandbox?.close()
 })
 
 async function callZoo(call: string): Promise<unknown> {

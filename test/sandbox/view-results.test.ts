@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { after, before, describe, test } from 'node:test'
 
 import { bytesToHex, hexToBytes } from '../../src/encoding/hex.js'
 import { BlockState, CachedTrieNodeSource } from '../../src/nano/index.js'
-import { findPackageRoot } from '../../src/sandbox/pyodide.js'
-import { ViewCallExecutor } from '../../src/sandbox/view-call-executor.js'
+import type { ViewCallExecutor } from '../../src/sandbox/view-call-executor.js'
 import { openLevelSource } from '../../src/storage/level-source.js'
-import { loadDump } from '../../src/storage/load-dump.js'
 import { NodeStorage } from '../../src/storage/node-storage.js'
-
-const root = findPackageRoot(import.meta.url)
-const corpusDir = path.join(root, 'fixtures', 'conformance')
-const chain = JSON.parse(readFileSync(path.join(corpusDir, 'chain.json'), 'utf8')) as {
-  blocks: Array<{ height: number; nc_block_root_id: string }>
-  blueprints: Record<string, string>
-  contracts: Record<string, string>
-}
+import { chain, startZooSandbox, zoo, zooBlockRootId, type ZooSandbox } from './zoo-sandbox.js'
 
 // Views whose results test the return checks and the way results cross from Python to JavaScript.
 // Blueprint source cannot contain two underscores in a row, so `__proto__` is built at run time.
@@ -137,29 +125,19 @@ const RESULT_VIEWS = `
         return self.by_address[self.who]
 `
 
-let workDir: string
-let dbPath: string
+let sandbox: ZooSandbox
 let executor: ViewCallExecutor
-const zoo = chain.contracts.zoo!
-const blockRootId = chain.blocks.find((b) => b.height === 10)!.nc_block_root_id
+let dbPath: string
+const blockRootId = zooBlockRootId
 
 before(async () => {
-  workDir = mkdtempSync(path.join(tmpdir(), 'nc-sandbox-results-'))
-  dbPath = path.join(workDir, 'db')
-  await loadDump(path.join(corpusDir, 'node-dump.jsonl'), dbPath)
-
-  const builtinDir = path.join(workDir, 'blueprints')
-  mkdirSync(builtinDir)
-  const zooSource = readFileSync(path.join(root, 'test', 'sandbox', 'blueprints', 'type_zoo.py'), 'utf8')
-  writeFileSync(path.join(builtinDir, `${chain.blueprints.type_zoo!}.py`), zooSource + RESULT_VIEWS)
-
-  executor = new ViewCallExecutor({ dbPath, workers: 1, timeoutMs: 3000, builtinBlueprintsDir: builtinDir })
-  await executor.start()
+  sandbox = await startZooSandbox(RESULT_VIEWS, { workers: 1, timeoutMs: 3000 })
+  executor = sandbox.executor
+  dbPath = sandbox.dbPath
 })
 
 after(async () => {
-  await executor?.close()
-  rmSync(workDir, { recursive: true, force: true })
+  await sandbox?.close()
 })
 
 async function callZoo(call: string): Promise<unknown> {

@@ -287,9 +287,6 @@ class DictContainer(_CountedContainer):
             self.update(initial_value)
 
     def __entry_key__(self, key: Any) -> bytes:
-        return self.__entry_key_of__(key)
-
-    def __entry_key_of__(self, key: Any) -> bytes:
         """Return the storage key of entry `key`, remembered by key class for the classes `encode_key` reuses."""
         try:
             return self.__entry_keys__[type(key)][key]
@@ -306,7 +303,7 @@ class DictContainer(_CountedContainer):
         except (KeyError, TypeError):
             entry_key = None
         if entry_key is None:
-            entry_key = self.__entry_key_of__(key)
+            entry_key = self.__entry_key__(key)
         node = self.__value_node__
         try:
             if node.is_leaf:
