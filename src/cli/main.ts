@@ -28,7 +28,7 @@ try {
   process.exit(1)
 }
 
-/** An error that Node.js raises for a failed system call, such as `EADDRINUSE` or `ENOENT`. */
+/** Tells whether `error` is one that Node.js raises for a failed system call, such as `EADDRINUSE` or `ENOENT`. */
 function isSystemError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && typeof (error as NodeJS.ErrnoException).syscall === 'string'
 }

@@ -53,7 +53,7 @@ export const batchBodySchema = {
       type: 'array',
       minItems: 1,
       maxItems: MAX_BATCH_HEIGHTS,
-      // Past 2^53 a JSON number no longer names one integer; heights past the tip answer a per-height error.
+      // Past 2^53 a JSON number no longer names one integer. Heights past the tip return a per-height error.
       items: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
       description: `Best-chain heights, 1 to ${MAX_BATCH_HEIGHTS}; returned in request order, repeats included.`,
     },

@@ -28,11 +28,13 @@ export function parseStateQuery(query: Record<string, unknown>): StateRequest {
     if (Object.hasOwn(query, name)) params[name] = query[name]
   }
 
-  // Coercion would read JavaScript number forms ("0x10", "1e2"); the node takes only decimal integers.
+  // Coercion would read JavaScript number forms ("0x10", "1e2"), but the node takes only decimal integers.
   for (const name of ['block_height', 'timestamp'] as const) {
     const text = params[name]
     if (typeof text !== 'string') continue
-    if (!DECIMAL_INTEGER.test(text)) throw invalid(describeQueryError([{ instancePath: `/${name}`, keyword: 'type' } as ErrorObject], query))
+    if (!DECIMAL_INTEGER.test(text)) {
+      throw invalid(describeQueryError([{ instancePath: `/${name}`, keyword: 'type' } as ErrorObject], query))
+    }
     params[name] = text.replace(/_/g, '').trim()
   }
 

@@ -49,7 +49,7 @@ export interface ViewCallExecutorOptions {
   trieCacheBytes?: number
   /**
    * Old-generation size of each worker's JavaScript heap, in MiB (Node.js `resourceLimits`). It
-   * keeps the garbage V8 lets pile up small; a worker that runs out is replaced, and its
+   * keeps the garbage V8 lets pile up small. A worker that runs out is replaced, and its
    * request fails. The interpreter's WebAssembly memory is outside it. Default: 256.
    */
   heapLimitMb?: number

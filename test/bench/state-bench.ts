@@ -128,18 +128,18 @@ async function timeBatch(baseUrl: string, body: Record<string, unknown>): Promis
   const text = await response.text()
   // Timed to the last byte received; parsing the response is the client's cost, not the server's.
   const ms = performance.now() - started
-  if (response.status !== 200) throw new Error(`batch answered ${response.status}: ${text.slice(0, 500)}`)
+  if (response.status !== 200) throw new Error(`batch request failed with status ${response.status}: ${text.slice(0, 500)}`)
   return { ms, ...readTotals(text) }
 }
 
 /**
- * Reads the totals that end a batch answer without parsing its snapshots: S2 sends 800
- * requests one after another, and parsing 270 MB of answers would take the benchmark
+ * Reads the totals that end a batch response without parsing its snapshots. S2 sends 800
+ * requests one after another, and parsing 565 MB of responses would take the benchmark
  * client seconds of CPU that the server on the same 2 CPUs then lacks.
  */
 function readTotals(text: string): { succeeded: number; failed: number } {
   const totals = /"total_succeeded":(\d+),"total_failed":(\d+)\}$/.exec(text)
-  if (totals === null) throw new Error(`batch answer does not end with its totals: ...${text.slice(-200)}`)
+  if (totals === null) throw new Error(`batch response does not end with its totals: ...${text.slice(-200)}`)
   return { succeeded: Number(totals[1]), failed: Number(totals[2]) }
 }
 

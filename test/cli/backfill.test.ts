@@ -104,7 +104,7 @@ test('backfill refuses a file of another range', async () => {
   await assert.rejects(runBackfill(options('other.jsonl', { from: 1, to: 20, step: 2 })), /starts at height 0|not a height of this range/)
 })
 
-test('backfill refuses a file that starts or ends elsewhere', async () => {
+test('backfill rejects another start or end', async () => {
   await runBackfill(options('start.jsonl', { from: 0, to: 30 }))
   await assert.rejects(runBackfill(options('start.jsonl', { from: 10, to: 30 })), /a range that starts at height 0/)
   await assert.rejects(runBackfill(options('start.jsonl', { from: 0, to: 20 })), /ends at height 30, past the end of this range \(20\)/)
@@ -113,7 +113,7 @@ test('backfill refuses a file that starts or ends elsewhere', async () => {
   await assert.rejects(runBackfill(options('start.csv', { from: 10, to: 30, format: 'csv' })), /a range that starts at height 0/)
 })
 
-test('backfill refuses other balances, a step change and error-only tails', async () => {
+test('backfill rejects other balances and step', async () => {
   await runBackfill(options('record.jsonl', { to: 20 }))
   await assert.rejects(runBackfill(options('record.jsonl', { to: 30, balances: [] })), /other balances/)
   await assert.rejects(runBackfill(options('record.jsonl', { to: 30, step: 2 })), /step 1/)
@@ -126,12 +126,12 @@ test('backfill refuses other balances, a step change and error-only tails', asyn
   await assert.rejects(runBackfill(options('errors.jsonl', { from: tip - 1, to: tip + 5, id: chain.contracts.zoo! })), /was written for contract/)
 })
 
-test('backfill refuses a file without its run record', async () => {
+test('backfill rejects file without record', async () => {
   writeFileSync(join(dir, 'bare.jsonl'), '{"block_height":0}\n')
   await assert.rejects(runBackfill(options('bare.jsonl', { to: 10 })), /no readable record/)
 })
 
-test('backfill resumes a CSV holding only its header with one header', async () => {
+test('backfill resumes header-only CSV', async () => {
   await runBackfill(options('header.csv', { to: 5, format: 'csv' }))
   const header = readFileSync(join(dir, 'header.csv'), 'utf8').split('\n')[0]!
   writeFileSync(join(dir, 'header.csv'), `${header}\n`)

@@ -71,16 +71,16 @@ test('serve with a missing database exits naming it', async () => {
 })
 
 test('serve on a port in use exits without a stack trace', async () => {
-  const taken = createServer()
-  await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done))
-  const port = (taken.address() as { port: number }).port
+  const portHolder = createServer()
+  await new Promise<void>((done) => portHolder.listen(0, '127.0.0.1', done))
+  const port = (portHolder.address() as { port: number }).port
   try {
     const child = run(['serve', '--db', '/nonexistent/nc-state-db', '--port', String(port), '--no-sandbox'])
     assert.equal(await exitCode(child), 1)
     assert.match(child.output(), new RegExp(`nc-state: listen EADDRINUSE: address already in use 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\)`))
     assert.doesNotMatch(child.output(), /\n\s+at /)
   } finally {
-    await new Promise<void>((done) => taken.close(() => done()))
+    await new Promise<void>((done) => portHolder.close(() => done()))
   }
 })
 
