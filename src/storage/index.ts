@@ -26,6 +26,7 @@ export {
   type LoadDumpProgress,
   type LoadDumpResult,
 } from './load-dump.js'
+export { MemoryKeyValueSource, type KeyValueRow } from './memory-source.js'
 export {
   NodeStorage,
   type HeightIndexEntry,
