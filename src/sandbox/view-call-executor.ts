@@ -17,7 +17,10 @@ import {
   type WorkerReply,
   type WorkerRequest,
   type WorkerSettings,
+  type WorkerStorage,
+  type WorkerStorageMessage,
 } from './worker-protocol.js'
+import type { ColumnFamily } from '../storage/column-families.js'
 
 export interface ViewCallExecutorOptions {
   /**
@@ -76,6 +79,16 @@ export interface ViewCallExecutorStats {
   workersReplaced: number
 }
 
+/**
+ * The sandbox for the startup warm-up: descriptions and view calls that read the warm-up chain in
+ * every worker, with no cache. `close` drops the chain from the workers.
+ */
+export interface WarmUpSandbox {
+  describe(blueprintId: string | Uint8Array): Promise<BlueprintDescription>
+  call(request: ViewCallRequest): Promise<Record<string, ViewCallResult>>
+  close(): void
+}
+
 export interface ViewCallRequest {
   /** The block's `nc_block_root_id`, hex or bytes. */
   blockRootId: string | Uint8Array
@@ -104,6 +117,8 @@ interface CallState {
   blockRootId: string
   contractId: string
   contractRootId: string | undefined
+  /** Default: the workers' database. */
+  storage?: WorkerStorage
 }
 
 type TaskRequest = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never
@@ -228,6 +243,37 @@ export class ViewCallExecutor {
     return results
   }
 
+  /**
+   * Opens `rows`, every row of a small chain held in memory, in every worker, and returns a
+   * describer and view-call runner that read it. The startup warm-up runs its queries on it, so
+   * the interpreters and code paths are warm while nothing of the database is cached. A worker
+   * that starts later, replacing one, does not have the chain, and warm-up requests it gets fail.
+   */
+  openWarmUpStorage(rows: Array<[ColumnFamily, Uint8Array, Uint8Array]>): WarmUpSandbox {
+    this.postToWorkers({ kind: 'open-warm-up', rows })
+    return {
+      describe: async (blueprintId) => this.runDescribe(toHex(blueprintId), 'warm-up'),
+      call: async (request) => {
+        const calls = [...new Set(request.calls)]
+        const state: CallState = {
+          blockRootId: toHex(request.blockRootId),
+          contractId: toHex(request.contractId),
+          contractRootId: request.contractRootId === undefined ? undefined : toHex(request.contractRootId),
+          storage: 'warm-up',
+        }
+        const answers = await this.runCalls(state, calls)
+        return Object.fromEntries(calls.map((call, index) => [call, answers[index]!]))
+      },
+      close: () => this.postToWorkers({ kind: 'close-warm-up' }),
+    }
+  }
+
+  private postToWorkers(message: WorkerStorageMessage): void {
+    for (const entry of this.pool) {
+      if (!entry.retired) entry.worker.postMessage(message)
+    }
+  }
+
   /** Returns counters of the work done so far. */
   stats(): ViewCallExecutorStats {
     return { ...this.counters }
@@ -270,8 +316,8 @@ export class ViewCallExecutor {
     return answer.results.map((result) => result ?? this.timedOut)
   }
 
-  private async runDescribe(blueprintId: string): Promise<BlueprintDescription> {
-    const outcome = await this.submit({ kind: 'describe', blueprintId })
+  private async runDescribe(blueprintId: string, storage?: WorkerStorage): Promise<BlueprintDescription> {
+    const outcome = await this.submit({ kind: 'describe', blueprintId, storage })
     if (outcome.kind === 'stuck' || (outcome.kind === 'failed' && outcome.interrupted)) {
       throw new SandboxError('NC_SANDBOX_TIMEOUT', `loading blueprint ${blueprintId} exceeded the time limit of ${this.options.timeoutMs} ms`, { blueprintId })
     }

@@ -1,4 +1,5 @@
 /** Messages between `ViewCallExecutor` (main thread) and its sandbox workers. */
+import type { ColumnFamily } from '../storage/column-families.js'
 
 export interface WorkerSettings {
   dbPath: string
@@ -33,10 +34,23 @@ export const CONTROL_BUFFER_BYTES = 24
 /** SIGINT, the value Pyodide's interrupt buffer takes to raise KeyboardInterrupt. */
 export const SIGINT = 2
 
+/**
+ * What a request reads: the worker's database, or the warm-up chain, a small chain held in memory
+ * that the startup warm-up runs its queries on (see `openWarmUpStorage`).
+ */
+export type WorkerStorage = 'database' | 'warm-up'
+
 export type WorkerRequest =
   /** Every call string of one request: they share the contract's state, each has its own time budget. */
-  | { id: number; kind: 'call'; blockRootId: string; contractId: string; contractRootId?: string; calls: string[] }
-  | { id: number; kind: 'describe'; blueprintId: string }
+  | { id: number; kind: 'call'; blockRootId: string; contractId: string; contractRootId?: string; calls: string[]; storage?: WorkerStorage }
+  | { id: number; kind: 'describe'; blueprintId: string; storage?: WorkerStorage }
+
+/** Messages that change what a worker can read; the worker sends no reply. */
+export type WorkerStorageMessage =
+  /** Every row of the warm-up chain, column family, key and value. */
+  | { kind: 'open-warm-up'; rows: Array<[ColumnFamily, Uint8Array, Uint8Array]> }
+  /** Drops the warm-up chain and unloads the blueprints loaded from it. */
+  | { kind: 'close-warm-up' }
 
 export type WorkerReply = (
   | { id: number; kind: 'ready' }

@@ -8,16 +8,20 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { CachedTrieNodeSource } from '../nano/index.js'
 import { openLevelSource } from '../storage/level-source.js'
 import { openRocksDbSource } from '../storage/rocksdb/rocksdb-source.js'
+import { MemoryKeyValueSource } from '../storage/memory-source.js'
 import { NodeStorage } from '../storage/node-storage.js'
 import { createSandboxPyodide, type PyodideInterface } from './pyodide.js'
 import { createWorkerHost } from './worker-host.js'
-import { ControlSlot, type WorkerReply, type WorkerRequest, type WorkerSettings } from './worker-protocol.js'
+import { ControlSlot, type WorkerReply, type WorkerRequest, type WorkerSettings, type WorkerStorageMessage } from './worker-protocol.js'
 
 const settings = workerData as WorkerSettings
 const control = new Int32Array(settings.controlBuffer, 0, 4)
 
 /** A KeyboardInterrupt that escaped Python outside a call string is retried at most this often. */
 const MAX_STALE_INTERRUPT_RETRIES = 3
+
+/** Trie node cache of the warm-up chain, which has a few hundred nodes. */
+const WARM_UP_TRIE_CACHE_BYTES = 4 * 1024 * 1024
 
 function post(reply: WorkerReply): void {
   parentPort!.postMessage(reply)
@@ -46,19 +50,21 @@ async function main(): Promise<void> {
   const nodes = new CachedTrieNodeSource(storage, { cacheMaxBytes: settings.trieCacheBytes })
   const host = createWorkerHost(storage, nodes, settings)
   const hostModule = py.pyimport('ncsandbox.host')
-  hostModule.install_host(host)
+  hostModule.install_host(host, 'database')
   const callViews = hostModule.call_views
   const describeStored = hostModule.describe_stored
 
   /** Runs a request. Each call string handles its own interrupt in Python, so one that escapes is stale and the request runs again. */
   function run(request: WorkerRequest): string {
+    const reads = request.storage ?? 'database'
+    if (reads === 'warm-up' && warmUpFailure !== undefined) throw new Error(warmUpFailure)
     for (let attempt = 0; ; attempt++) {
       try {
         if (request.kind === 'call') {
-          return callViews(request.blockRootId, request.contractId, JSON.stringify(request.calls), request.contractRootId) as string
+          return callViews(request.blockRootId, request.contractId, JSON.stringify(request.calls), request.contractRootId, reads) as string
         }
         host.call_started(0)
-        return describeStored(request.blueprintId) as string
+        return describeStored(request.blueprintId, reads) as string
       } catch (error) {
         const stale = request.kind === 'call' || !host.interrupted()
         if (!isKeyboardInterrupt(error) || !stale || attempt >= MAX_STALE_INTERRUPT_RETRIES) throw error
@@ -66,7 +72,33 @@ async function main(): Promise<void> {
     }
   }
 
-  parentPort!.on('message', (request: WorkerRequest) => {
+  // Storage messages have no reply, so the requests on the warm-up chain report a failure to open it.
+  let warmUpFailure: string | undefined
+
+  /** Opens or drops the warm-up chain. Its calls have the same time budget as the database's. */
+  function changeStorage(message: WorkerStorageMessage): void {
+    warmUpFailure = undefined
+    try {
+      if (message.kind === 'open-warm-up') {
+        const warmUpStorage = new NodeStorage(MemoryKeyValueSource.fromRows(message.rows))
+        const warmUpNodes = new CachedTrieNodeSource(warmUpStorage, { cacheMaxBytes: WARM_UP_TRIE_CACHE_BYTES })
+        // Both hosts number call strings in one sequence, which the executor's interrupts name.
+        const warmUpHost = { ...createWorkerHost(warmUpStorage, warmUpNodes, { controlBuffer: settings.controlBuffer }), call_started: host.call_started, interrupted: host.interrupted }
+        hostModule.install_host(warmUpHost, 'warm-up')
+      } else {
+        hostModule.remove_host('warm-up')
+      }
+    } catch (error) {
+      warmUpFailure = `${message.kind === 'open-warm-up' ? 'opening' : 'closing'} the warm-up chain failed: ${String((error as Error).message ?? error)}`
+    }
+  }
+
+  parentPort!.on('message', (request: WorkerRequest | WorkerStorageMessage) => {
+    if (!('id' in request)) {
+      changeStorage(request)
+      return
+    }
+
     let reply: WorkerReply
     const started = performance.now()
     try {

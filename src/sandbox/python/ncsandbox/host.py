@@ -17,60 +17,45 @@ from ncsandbox.describe import describe_blueprint
 from ncsandbox.loader import BlueprintRejected, LoadedBlueprint, load_blueprint
 from ncsandbox.storage import ContractRoots, HostError, host_call
 
-# Blueprint ids name immutable code, so a loaded class never goes stale.
+# Blueprints loaded for `describe_source`, by id. Blueprint ids name immutable code, so a loaded
+# class never goes stale. Each storage keeps its own, so one storage cannot load another's blueprints.
 _loaded: dict[str, LoadedBlueprint] = {}
 
 
-def get_loaded_blueprint(blueprint_id: str) -> LoadedBlueprint | None:
-    return _loaded.get(blueprint_id)
+def load(blueprint_id: str, source: str, loaded: dict[str, LoadedBlueprint]) -> LoadedBlueprint:
+    blueprint = loaded.get(blueprint_id)
+    if blueprint is None:
+        blueprint = load_blueprint(source)
+        loaded[blueprint_id] = blueprint
+    return blueprint
 
 
-def load(blueprint_id: str, source: str) -> LoadedBlueprint:
-    loaded = _loaded.get(blueprint_id)
-    if loaded is None:
-        loaded = load_blueprint(source)
-        _loaded[blueprint_id] = loaded
-    return loaded
-
-
-def describe_source(blueprint_id: str, source: str) -> str:
+def describe_source(blueprint_id: str, source: str, loaded: dict[str, LoadedBlueprint] | None = None) -> str:
     """Load `source` as blueprint `blueprint_id` and return `{"ok": true, "description": ...}`,
     or `{"ok": false, "check": ..., "reason": ...}` when the node would reject the code."""
     try:
-        loaded = load(blueprint_id, source)
+        blueprint = load(blueprint_id, source, _loaded if loaded is None else loaded)
     except BlueprintRejected as e:
         return json.dumps({'ok': False, 'check': e.check, 'reason': e.reason})
-    return json.dumps({'ok': True, 'description': describe_blueprint(loaded.blueprint_class, blueprint_id)})
+    return json.dumps({'ok': True, 'description': describe_blueprint(blueprint.blueprint_class, blueprint_id)})
 
 
-def _class_loader(host: Any) -> Any:
-    """Return a function from blueprint id (bytes) to its class, loading the source from the host once."""
+def _class_loader(host: Any, loaded: dict[str, LoadedBlueprint]) -> Any:
+    """Return a function from blueprint id (bytes) to its class, loading the source from the host
+    once into `loaded`."""
     def load_class(blueprint_id: bytes) -> type | None:
         key = blueprint_id.hex()
-        loaded = _loaded.get(key)
-        if loaded is None:
+        blueprint = loaded.get(key)
+        if blueprint is None:
             source = host_call(host.blueprint_source, key)
             if source is None:
                 return None
             try:
-                loaded = load(key, source)
+                blueprint = load(key, source, loaded)
             except BlueprintRejected as e:
                 raise NCFail(f'blueprint {key} cannot be loaded: {e.reason}')
-        return loaded.blueprint_class
+        return blueprint.blueprint_class
     return load_class
-
-
-def describe_stored(blueprint_id: str) -> str:
-    """Describe a blueprint whose source the host reads from storage (or the built-in folder)."""
-    if _host is None:
-        raise RuntimeError('install_host() must be called before describe_stored()')
-    loaded = _loaded.get(blueprint_id)
-    if loaded is None:
-        source = host_call(_host.blueprint_source, blueprint_id)
-        if source is None:
-            return json.dumps({'ok': False, 'check': 'not_found', 'reason': f'no blueprint source for {blueprint_id}'})
-        return describe_source(blueprint_id, source)
-    return json.dumps({'ok': True, 'description': describe_blueprint(loaded.blueprint_class, blueprint_id)})
 
 
 class _Host:
@@ -87,19 +72,53 @@ class _Host:
         self.clock = CallClock(host.call_started, host.interrupted)
 
 
-_host: _Host | None = None
-_roots = ContractRoots()
-_load_class: Any = None
+class _Storage:
+    """One storage the worker reads: its host, and the contract roots read through it."""
+
+    def __init__(self, host: Any) -> None:
+        self.host = _Host(host)
+        self.loaded: dict[str, LoadedBlueprint] = {}
+        self.load_class = _class_loader(self.host, self.loaded)
+        self.roots = ContractRoots()
 
 
-def install_host(host: Any) -> None:
-    """Keep `host` for every later `call_views`; a worker calls this once, before any request."""
-    global _host, _load_class
-    _host = _Host(host)
-    _load_class = _class_loader(_host)
+# The worker's database is `database`; the startup warm-up adds a chain held in memory for a while.
+DEFAULT_STORAGE = 'database'
+_storages: dict[str, _Storage] = {}
 
 
-def call_views(block_root: str, contract_id: str, calls_json: str, contract_root: str | None = None) -> str:
+def install_host(host: Any, storage: str = DEFAULT_STORAGE) -> None:
+    """Keep `host` for every later request that names `storage`. A worker installs its database
+    once, before any request."""
+    _storages[storage] = _Storage(host)
+
+
+def remove_host(storage: str) -> None:
+    """Forget `storage`, with the blueprints and contract roots read through it."""
+    _storages.pop(storage, None)
+
+
+def _storage(name: str) -> _Storage:
+    try:
+        return _storages[name]
+    except KeyError:
+        raise RuntimeError(f'no host is installed for storage {name!r}; call install_host() first') from None
+
+
+def describe_stored(blueprint_id: str, storage: str = DEFAULT_STORAGE) -> str:
+    """Describe a blueprint whose source the host reads from storage (or the built-in folder)."""
+    state = _storage(storage)
+    blueprint = state.loaded.get(blueprint_id)
+    if blueprint is None:
+        source = host_call(state.host.blueprint_source, blueprint_id)
+        if source is None:
+            return json.dumps({'ok': False, 'check': 'not_found', 'reason': f'no blueprint source for {blueprint_id}'})
+        return describe_source(blueprint_id, source, state.loaded)
+    return json.dumps({'ok': True, 'description': describe_blueprint(blueprint.blueprint_class, blueprint_id)})
+
+
+def call_views(block_root: str, contract_id: str, calls_json: str, contract_root: str | None = None,
+               storage: str = DEFAULT_STORAGE) -> str:
     """Run the view calls `calls_json` (a JSON array of call strings) for a contract at a block root.
     `contract_root`, when given, is the contract's root in that block's trie, which then is not read.
 
@@ -107,11 +126,11 @@ def call_views(block_root: str, contract_id: str, calls_json: str, contract_root
     `{"value": ...}` (see `ncsandbox.calls.json_safe` for integers), `{"errmsg": ...}`, or
     `{"timed_out": true}`. Returns `{"ok": false, "error": ...}` when reading storage failed.
     """
-    if _host is None:
-        raise RuntimeError('install_host() must be called before call_views()')
+    state = _storage(storage)
     calls = json.loads(calls_json)
     try:
-        results = run_calls(_host, _load_class, _roots, _host.clock, block_root, contract_id, calls, contract_root)
+        results = run_calls(state.host, state.load_class, state.roots, state.host.clock, block_root, contract_id, calls,
+                            contract_root)
     except HostError as e:
         return json.dumps({'ok': False, 'error': str(e)})
     return json.dumps({'ok': True, 'results': results}, ensure_ascii=False)
