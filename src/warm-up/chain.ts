@@ -87,13 +87,16 @@ export function buildWarmUpChain(options: WarmUpChainOptions = {}): WarmUpChain 
   const created = WarmUpLedgerModel.initialize({ owner, label: 'warm-up ledger', timestamp: blockTimestamp(CONTRACT_HEIGHT) })
   const model = created.model
   writer.createContract(contractId, blueprintId, created.changes)
-  options.onBlock?.(writer.addBlock({ timestamp: blockTimestamp(CONTRACT_HEIGHT) }), model)
+  const creating = writer.addBlock({ timestamp: blockTimestamp(CONTRACT_HEIGHT) })
+  options.onBlock?.(creating, model)
 
   for (let height = CONTRACT_HEIGHT + 1; height < blocks; height++) {
     const timestamp = blockTimestamp(height)
     const changes = nextCall(model, owner, tokens, height, timestamp)
     if (changes !== undefined) writer.callContract(contractId, changes)
-    options.onBlock?.(writer.addBlock({ timestamp }), model)
+    // Written before the call below: with no `onBlock`, `?.` would skip evaluating its arguments.
+    const block = writer.addBlock({ timestamp })
+    options.onBlock?.(block, model)
   }
 
   const firstToken = bytesToHex(tokens[0]!)

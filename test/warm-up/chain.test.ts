@@ -81,9 +81,10 @@ describe('warm-up chain', () => {
     assert.ok(new Set(Object.values(tip.weighted)).size > 1, 'tokens have different weighted amounts')
   })
 
-  test('builds are deterministic', () => {
+  test('builds are deterministic, with or without onBlock', () => {
     const first = buildWarmUpChain()
-    const second = buildWarmUpChain()
+    const second = buildWarmUpChain({ onBlock: () => {} })
+    assert.equal(first.source.size('height-index'), first.tipHeight + 1)
     assert.equal(second.contractId, first.contractId)
     assert.equal(second.blueprintId, first.blueprintId)
     assert.deepEqual(rowsAsHex(second), rowsAsHex(first))
