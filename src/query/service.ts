@@ -43,6 +43,8 @@ export interface StateService {
   /** The chain as the query reads it, for callers that need blocks or contract roots directly. */
   chain: ChainReader
   storage: NodeStorage
+  /** The sandbox workers, when the service runs them. */
+  executor: ViewCallExecutor | undefined
   close(): Promise<void>
 }
 
@@ -93,6 +95,7 @@ export async function openStateService(options: StateServiceOptions): Promise<St
     query,
     chain,
     storage,
+    executor,
     close: async () => {
       await executor?.close()
       await source.close()

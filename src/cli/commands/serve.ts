@@ -3,8 +3,9 @@ import type { Server } from 'node:http'
 import { type Command, InvalidArgumentError } from 'commander'
 
 import { createServerApp } from '../../http/app.js'
-import { createLogger } from '../../logging.js'
+import { createLogger, type Logger } from '../../logging.js'
 import { openStateService, type StateService } from '../../query/service.js'
+import { warmUp } from '../../warm-up/warm-up.js'
 import { ensureFixtureDatabase } from '../fixture-db.js'
 import { packageVersion } from '../version.js'
 
@@ -21,6 +22,7 @@ interface ServeOptions {
   callTimeoutMs: number
   memoryLimitMb: number
   workerHeapMb: number
+  warmUp: boolean
 }
 
 export function register(program: Command): void {
@@ -39,6 +41,7 @@ export function register(program: Command): void {
     .option('--memory-limit-mb <number>', 'interpreter memory, in MiB, above which a sandbox worker is replaced', parsePositiveInteger, 1024)
     .option('--worker-heap-mb <number>', 'JavaScript heap (old generation) of each sandbox worker, in MiB', parsePositiveInteger, 256)
     .option('--no-sandbox', 'run no view calls (each answers an errmsg) and describe blueprints in the main thread')
+    .option('--no-warm-up', 'skip the queries on a small in-memory chain that warm the code paths before the first request')
     .action(serve)
 }
 
@@ -77,8 +80,19 @@ async function serve(options: ServeOptions): Promise<void> {
     sandbox: options.sandbox ? { workers: options.workers, timeoutMs: options.callTimeoutMs, memoryLimitMb: options.memoryLimitMb, heapLimitMb: options.workerHeapMb } : false,
     logger,
   })
+  if (options.warmUp) await warmUpLogged(service, logger)
   setReady(service.query)
   logger.info('ready', { db: dbPath, rocksdb: options.rocksdb })
+}
+
+/** Runs the warm-up; a failure only costs the first requests some speed, so it is logged and serving goes on. */
+async function warmUpLogged(service: StateService, logger: Logger): Promise<void> {
+  try {
+    const report = await warmUp({ executor: service.executor })
+    logger.info('warm-up done', { ms: Math.round(report.ms), requests: report.requests, heights: report.heights, calls: report.calls })
+  } catch (error) {
+    logger.warn('warm-up failed', { error: String((error as Error).message ?? error) })
+  }
 }
 
 function parsePort(text: string): number {
