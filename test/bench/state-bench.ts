@@ -4,7 +4,8 @@
  *
  * S1: the corpus's `pools` contract, heights 201 to 300, fields total_swaps, last_update and
  *     paused, balances __all__, calls get_all_prices_usd() and get_all_prices_htr(): the first
- *     request after start (cold caches, Pyodide loaded), then overlapping ranges.
+ *     request after start (cold caches, Pyodide loaded, the startup warm-up done; also timed on a
+ *     server started with --no-warm-up), then overlapping ranges.
  * S2: the synthetic 80,000-block PricePools chain (built by build-s2-chain.ts and cached in
  *     .bench-cache/), the same query over every height as 800 requests of 100 heights.
  *
@@ -55,6 +56,8 @@ async function freePort(): Promise<number> {
 interface ServerSettings {
   workers: number
   nodeOptions: string[]
+  /** Arguments of `serve` beyond the database, port and workers. */
+  serveArgs?: string[]
 }
 
 /** Node.js options of the `start` script in package.json (the words between `node` and the script). */
@@ -65,10 +68,10 @@ function startScriptNodeOptions(): string[] {
   return words[0] === 'node' && script > 0 ? words.slice(1, script) : []
 }
 
-async function startServer(dbPath: string, { workers, nodeOptions }: ServerSettings): Promise<RunningServer> {
+async function startServer(dbPath: string, { workers, nodeOptions, serveArgs = [] }: ServerSettings): Promise<RunningServer> {
   const port = await freePort()
   const main = join(packageRoot(), 'dist', 'src', 'cli', 'main.js')
-  const child = spawn(process.execPath, [...nodeOptions, main, 'serve', '--db', dbPath, '--port', String(port), '--workers', String(workers)], {
+  const child = spawn(process.execPath, [...nodeOptions, main, 'serve', '--db', dbPath, '--port', String(port), '--workers', String(workers), ...serveArgs], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, NC_STATE_LOG_LEVEL: 'warn' },
   })
@@ -154,6 +157,16 @@ async function benchS1(settings: ServerSettings): Promise<void> {
   const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
   const body = (heights: number[]) => ({ id: chain.contracts.pools, block_heights: heights, ...QUERY })
 
+  // The server warms its code paths on a chain of its own at startup; the same first request
+  // without that warm-up shows what it saves.
+  const unwarmed = await startServer(dbPath, { ...settings, serveArgs: ['--no-warm-up'] })
+  let coldUnwarmed: number
+  try {
+    coldUnwarmed = (await timeBatch(unwarmed.baseUrl, body(range(201, 300)))).ms
+  } finally {
+    await unwarmed.stop()
+  }
+
   const server = await startServer(dbPath, settings)
   try {
     const cold = await timeBatch(server.baseUrl, body(range(201, 300)))
@@ -164,6 +177,7 @@ async function benchS1(settings: ServerSettings): Promise<void> {
 
     console.log('\nS1: pools, heights 201-300, 3 fields + __all__ balances + 2 price calls')
     console.log(`  first request (cold caches):     ${cold.ms.toFixed(1)} ms (target 100 ms; reference ${REFERENCE_MS_FULL_QUERY} ms, ${(REFERENCE_MS_FULL_QUERY / cold.ms).toFixed(1)}x)`)
+    console.log(`  the same, started --no-warm-up:  ${coldUnwarmed.toFixed(1)} ms`)
     console.log(`  next request, heights 191-290:   ${shifted.ms.toFixed(1)} ms (target 25 ms; ${(REFERENCE_MS_FULL_QUERY / shifted.ms).toFixed(1)}x the reference)`)
     console.log(`  same range again, 201-300:       ${same.ms.toFixed(1)} ms (${(REFERENCE_MS_FULL_QUERY / same.ms).toFixed(1)}x the reference)`)
     console.log(`  heights per second (cold):       ${((100 * 1000) / cold.ms).toFixed(0)}`)
