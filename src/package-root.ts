@@ -9,14 +9,18 @@ let cached: string | undefined
  * `dist/src/` (compiled), so data files are found from here, not from the module's own path.
  */
 export function packageRoot(): string {
-  if (cached !== undefined) return cached
-  let dir = dirname(fileURLToPath(import.meta.url))
+  cached ??= findPackageRoot(import.meta.url)
+  return cached
+}
+
+/** Returns the nearest folder above the module at `fromUrl` that contains a `package.json`. */
+export function findPackageRoot(fromUrl: string): string {
+  let dir = dirname(fileURLToPath(fromUrl))
   while (!existsSync(join(dir, 'package.json'))) {
     const parent = dirname(dir)
-    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`)
+    if (parent === dir) throw new Error(`no package.json found above ${fileURLToPath(fromUrl)}`)
     dir = parent
   }
-  cached = dir
   return dir
 }
 

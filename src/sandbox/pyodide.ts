@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 
 import { loadPyodide, type PyodideInterface } from 'pyodide'
 
+import { packageRoot } from '../package-root.js'
 import { SandboxError } from './errors.js'
 
 export type { PyodideInterface }
@@ -12,25 +12,9 @@ export type { PyodideInterface }
 /** Folder of our Python packages (`hathor`, `ncsandbox`) in Pyodide's file system. */
 const PYTHON_HOME = '/nc-sandbox'
 
-/**
- * Finds the project root: the nearest folder above `fromUrl` that contains a `package.json`.
- * Works both from `src/sandbox/` (tsx) and from `dist/src/sandbox/` (compiled).
- */
-export function findPackageRoot(fromUrl: string = import.meta.url): string {
-  let dir = path.dirname(fileURLToPath(fromUrl))
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir
-    const parent = path.dirname(dir)
-    if (parent === dir) {
-      throw new SandboxError('NC_SANDBOX_FAILED', `no package.json found above ${fileURLToPath(fromUrl)}; cannot locate the sandbox's Python files`)
-    }
-    dir = parent
-  }
-}
-
 /** Folder holding the sandbox's Python packages, in the source tree. */
 export function pythonSourceDir(): string {
-  return path.join(findPackageRoot(), 'src', 'sandbox', 'python')
+  return path.join(packageRoot(), 'src', 'sandbox', 'python')
 }
 
 function listPythonFiles(dir: string, prefix = ''): string[] {

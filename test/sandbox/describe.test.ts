@@ -7,7 +7,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { BlueprintDescription, FieldDescription, TypeDescriptor } from '../../src/encoding/nc-type/descriptor.js'
 import { describeBlueprint } from '../../src/sandbox/describe.js'
 import { BlueprintRejectedError } from '../../src/sandbox/errors.js'
-import { findPackageRoot, getSandboxPyodide } from '../../src/sandbox/pyodide.js'
+import { findPackageRoot } from '../../src/package-root.js'
+import { getSandboxPyodide } from '../../src/sandbox/pyodide.js'
 
 const root = findPackageRoot(import.meta.url)
 const blueprintDir = path.join(root, 'test', 'sandbox', 'blueprints')

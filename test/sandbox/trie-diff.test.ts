@@ -5,7 +5,7 @@ import { before, describe, test } from 'node:test'
 
 import { bytesToHex, hexToBytes } from '../../src/encoding/hex.js'
 import { BlockState, CachedTrieNodeSource, collectDepthFirst, nodeKey, runWalk, type TrieNodeSource } from '../../src/nano/index.js'
-import { findPackageRoot } from '../../src/sandbox/pyodide.js'
+import { findPackageRoot } from '../../src/package-root.js'
 import { diffTries, TrieKeySet, type TrieChange } from '../../src/sandbox/trie-diff.js'
 import { openMemorySource } from '../../src/storage/level-source.js'
 import { loadDumpInto } from '../../src/storage/load-dump.js'

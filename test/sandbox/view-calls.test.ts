@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test'
 import { isInteger, parse } from 'lossless-json'
 
 import { ViewCallExecutor, type ViewCallResult } from '../../src/sandbox/view-call-executor.js'
-import { findPackageRoot } from '../../src/sandbox/pyodide.js'
+import { findPackageRoot } from '../../src/package-root.js'
 import { loadDump } from '../../src/storage/load-dump.js'
 
 const corpusDir = path.join(findPackageRoot(import.meta.url), 'fixtures', 'conformance')

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
-import { findPackageRoot } from '../../src/sandbox/pyodide.js'
+import { findPackageRoot } from '../../src/package-root.js'
 import { ViewCallExecutor, type ViewCallExecutorOptions } from '../../src/sandbox/view-call-executor.js'
 import { loadDump } from '../../src/storage/load-dump.js'
 
