@@ -12,11 +12,14 @@ export const FIXTURE_DUMP_PATH = join(fixturesDir(), 'conformance', 'node-dump.j
 export async function ensureFixtureDatabase(logger: Logger): Promise<string> {
   if (!existsSync(FIXTURE_DB_PATH)) {
     logger.info('building fixture database', { dump: FIXTURE_DUMP_PATH, db: FIXTURE_DB_PATH })
+    const started = performance.now()
+
     // Built aside and renamed, so an interrupted build never leaves a half-filled database behind.
     const partial = `${FIXTURE_DB_PATH}.partial-${process.pid}`
     rmSync(partial, { recursive: true, force: true })
     await loadDump(FIXTURE_DUMP_PATH, partial)
     renameSync(partial, FIXTURE_DB_PATH)
+    logger.info('fixture database built', { db: FIXTURE_DB_PATH, ms: Math.round(performance.now() - started) })
   }
   return FIXTURE_DB_PATH
 }
