@@ -61,6 +61,18 @@ export function checkBackfillOutput(options: BackfillOutputOptions): number | un
 }
 
 /**
+ * Returns the first height a backfill computes, given the last height its output file has
+ * (undefined for a new file). Past `options.to`, the file is complete.
+ */
+export function restartHeight(options: Pick<BackfillOutputOptions, 'from' | 'step' | 'changesOnly'>, lastHeight: number | undefined): number {
+  if (lastHeight === undefined) return options.from
+
+  // With changes_only the last written height is computed again, unwritten, so that the
+  // change filter compares the next height with it.
+  return options.changesOnly ? lastHeight : lastHeight + options.step
+}
+
+/**
  * Writes the state of one contract at every height of a range to a JSONL or CSV file,
  * straight from the database. Rerun with the same options after an interruption, it keeps
  * the complete lines already written and goes on after the last one.
@@ -70,10 +82,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   const header = options.format === 'csv' ? csvHeader(options) : undefined
   const resumed = lastHeight !== undefined
 
-  // With changes_only the last written height is computed again, unwritten, so that the
-  // change filter compares the next height with it.
-  let restartAt = options.from
-  if (resumed) restartAt = options.changesOnly ? lastHeight : lastHeight + options.step
+  const restartAt = restartHeight(options, lastHeight)
   const skipFirst = resumed && options.changesOnly
   const result: BackfillResult = { startedAt: resumed ? lastHeight + options.step : options.from, heightsComputed: 0, linesWritten: 0, resumed }
   if (restartAt > options.to) return result

@@ -7,13 +7,19 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { after, test } from 'node:test'
 
+import { runBackfill } from '../../src/cli/backfill.js'
 import { parseJson } from '../../src/json.js'
 import { packageRoot } from '../../src/package-root.js'
+import { openStateService } from '../../src/query/service.js'
+import { buildFixtureDatabase } from '../storage/fixture.js'
 
 // Runs the `nc-state` command as a user would: from source under tsx, from dist/ once built.
 const compiled = import.meta.url.endsWith('.js')
 const MAIN = fileURLToPath(new URL(`../../src/cli/main.${compiled ? 'js' : 'ts'}`, import.meta.url))
 const LOADER_FLAGS = compiled ? [] : ['--import', 'tsx']
+
+/** The corpus's `pools` contract. */
+const POOLS = (parseJson(readFileSync(join(packageRoot(), 'fixtures', 'conformance', 'chain.json'), 'utf8')) as { contracts: Record<string, string> }).contracts.pools!
 
 const children: ChildProcess[] = []
 
@@ -59,6 +65,31 @@ test('backfill rejects a foreign file before opening the database', async () => 
     assert.equal(await exitCode(child), 1)
     assert.match(child.output(), /has content but no readable record .*other\.jsonl\.run\.json/)
   } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('backfill of a complete file exits before opening the database', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nc-state-cli-'))
+  const database = await buildFixtureDatabase()
+  try {
+    const out = join(dir, 'done.jsonl')
+    const settings = { id: POOLS, from: 0, to: 20, step: 1, fields: ['total_swaps'], balances: [], calls: [], changesOnly: false, out, format: 'jsonl' as const }
+    const service = await openStateService({ dbPath: database.dbPath, sandbox: false })
+    try {
+      await runBackfill({ ...settings, query: service.query })
+    } finally {
+      await service.close()
+    }
+    const written = readFileSync(out, 'utf8')
+
+    // The database does not exist: opening it would fail the command.
+    const child = run(['backfill', '--db', join(dir, 'missing-db'), '--id', POOLS, '--from', '0', '--to', '20', '--field', 'total_swaps', '--out', out])
+    assert.equal(await exitCode(child), 0, child.output())
+    assert.match(child.output(), /"complete":true/)
+    assert.equal(readFileSync(out, 'utf8'), written)
+  } finally {
+    await database.remove()
     rmSync(dir, { recursive: true, force: true })
   }
 })

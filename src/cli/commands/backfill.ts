@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander'
 
 import { createLogger } from '../../logging.js'
 import { openStateService } from '../../query/service.js'
-import { type BackfillFormat, checkBackfillOutput, runBackfill } from '../backfill.js'
+import { type BackfillFormat, checkBackfillOutput, restartHeight, runBackfill } from '../backfill.js'
 import { createProgressReporter } from '../progress.js'
 
 interface BackfillCommandOptions {
@@ -50,7 +50,11 @@ async function backfill(options: BackfillCommandOptions): Promise<void> {
 
   // Loading the sandbox takes seconds, so a file of another run is rejected before it.
   const parts = { fields: options.field, balances: options.balance, calls: options.call }
-  checkBackfillOutput({ ...parts, id: options.id, from: options.from, to: options.to, step: options.step, changesOnly: options.changesOnly, out: options.out, format: options.format })
+  const lastHeight = checkBackfillOutput({ ...parts, id: options.id, from: options.from, to: options.to, step: options.step, changesOnly: options.changesOnly, out: options.out, format: options.format })
+  if (restartHeight(options, lastHeight) > options.to) {
+    logger.info('backfill finished', { out: options.out, lastHeight, linesWritten: 0, resumed: true, complete: true })
+    return
+  }
 
   const service = await openStateService({ dbPath: options.db, rocksdbPath: options.rocksdb, builtinBlueprintsDir: options.builtinBlueprints, logger })
   const progress = createProgressReporter('backfill', 'heights', logger)
