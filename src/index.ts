@@ -10,4 +10,4 @@ export { StateQuery, MAX_BATCH_HEIGHTS, type BatchRequest, type BatchResult, typ
 export type { Snapshot, StateParts } from './query/snapshot.js'
 export type { BlockSelector } from './query/block-selector.js'
 export { loadDump } from './storage/load-dump.js'
-export { warmUp, type WarmUpOptions, type WarmUpReport } from './warm-up/warm-up.js'
+export { warmUp, WarmUpError, type WarmUpOptions, type WarmUpReport } from './warm-up/warm-up.js'

@@ -35,10 +35,11 @@ export const CONTROL_BUFFER_BYTES = 24
 export const SIGINT = 2
 
 /**
- * What a request reads: the worker's database, or the warm-up chain, a small chain held in memory
- * that the startup warm-up runs its queries on (see `openWarmUpStorage`).
+ * Name of the storage a request reads: `database`, the worker's database, or the name of a
+ * warm-up chain, a small chain in memory that the startup warm-up queries (see
+ * `openWarmUpStorage`).
  */
-export type WorkerStorage = 'database' | 'warm-up'
+export type WorkerStorage = string
 
 export type WorkerRequest =
   /** Every call string of one request: they share the contract's state, each has its own time budget. */
@@ -47,10 +48,10 @@ export type WorkerRequest =
 
 /** Messages that change what a worker can read; the worker sends no reply. */
 export type WorkerStorageMessage =
-  /** Every row of the warm-up chain, column family, key and value. */
-  | { kind: 'open-warm-up'; rows: Array<[ColumnFamily, Uint8Array, Uint8Array]> }
-  /** Drops the warm-up chain and unloads the blueprints loaded from it. */
-  | { kind: 'close-warm-up' }
+  /** Opens a warm-up chain under the name `storage`, with every row: column family, key and value. */
+  | { kind: 'open-warm-up'; storage: WorkerStorage; rows: Array<[ColumnFamily, Uint8Array, Uint8Array]> }
+  /** Drops a warm-up chain and the blueprints loaded from it. */
+  | { kind: 'close-warm-up'; storage: WorkerStorage }
 
 export type WorkerReply = (
   | { id: number; kind: 'ready' }

@@ -57,7 +57,8 @@ async function main(): Promise<void> {
   /** Runs a request. Each call string handles its own interrupt in Python, so one that escapes is stale and the request runs again. */
   function run(request: WorkerRequest): string {
     const reads = request.storage ?? 'database'
-    if (reads === 'warm-up' && warmUpFailure !== undefined) throw new Error(warmUpFailure)
+    const openFailure = openFailures.get(reads)
+    if (openFailure !== undefined) throw new Error(openFailure)
     for (let attempt = 0; ; attempt++) {
       try {
         if (request.kind === 'call') {
@@ -72,24 +73,24 @@ async function main(): Promise<void> {
     }
   }
 
-  // Storage messages have no reply, so the requests on the warm-up chain report a failure to open it.
-  let warmUpFailure: string | undefined
+  // Storage messages have no reply, so the requests on a warm-up chain report a failure to open it.
+  const openFailures = new Map<string, string>()
 
-  /** Opens or drops the warm-up chain. Its calls have the same time budget as the database's. */
+  /** Opens or drops a warm-up chain. Its calls have the same time budget as the database's. */
   function changeStorage(message: WorkerStorageMessage): void {
-    warmUpFailure = undefined
+    openFailures.delete(message.storage)
     try {
       if (message.kind === 'open-warm-up') {
         const warmUpStorage = new NodeStorage(MemoryKeyValueSource.fromRows(message.rows))
         const warmUpNodes = new CachedTrieNodeSource(warmUpStorage, { cacheMaxBytes: WARM_UP_TRIE_CACHE_BYTES })
-        // Both hosts number call strings in one sequence, which the executor's interrupts name.
+        // All hosts number call strings in one sequence, which the executor's interrupts name.
         const warmUpHost = { ...createWorkerHost(warmUpStorage, warmUpNodes, { controlBuffer: settings.controlBuffer }), call_started: host.call_started, interrupted: host.interrupted }
-        hostModule.install_host(warmUpHost, 'warm-up')
+        hostModule.install_host(warmUpHost, message.storage)
       } else {
-        hostModule.remove_host('warm-up')
+        hostModule.remove_host(message.storage)
       }
     } catch (error) {
-      warmUpFailure = `${message.kind === 'open-warm-up' ? 'opening' : 'closing'} the warm-up chain failed: ${String((error as Error).message ?? error)}`
+      if (message.kind === 'open-warm-up') openFailures.set(message.storage, `opening warm-up chain ${message.storage} failed: ${String((error as Error).message ?? error)}`)
     }
   }
 

@@ -42,7 +42,7 @@ const DEFAULT_BLOCKS = 60
 const GENESIS_TIMESTAMP = 1_700_000_000
 const BLOCK_SPACING_SECONDS = 30
 /** The blueprint transaction is confirmed by block 1 and the contract is created in block 2. */
-const CONTRACT_HEIGHT = 2
+export const CONTRACT_HEIGHT = 2
 const TOKEN_COUNT = 8
 /** Calls after the first deposit of every token repeat with this period, in blocks. */
 const CYCLE_BLOCKS = 10

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http'
+import { request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 
@@ -6,7 +6,9 @@ import express from 'express'
 import winston from 'winston'
 
 import { bytesToHex } from '../encoding/hex.js'
+import { NcStateError } from '../errors.js'
 import { createNanoContractRouter } from '../http/router.js'
+import { parseJson } from '../json.js'
 import { BlueprintCatalog, CachedTrieNodeSource } from '../nano/index.js'
 import type { BlueprintDescriber, ViewCallRunner } from '../query/chain.js'
 import { StorageChainReader } from '../query/level-chain.js'
@@ -14,7 +16,7 @@ import { StateQuery } from '../query/state-query.js'
 import { describeBlueprint } from '../sandbox/describe.js'
 import type { ViewCallExecutor, WarmUpSandbox } from '../sandbox/view-call-executor.js'
 import { NodeStorage } from '../storage/node-storage.js'
-import { buildWarmUpChain, type WarmUpChain } from './chain.js'
+import { buildWarmUpChain, CONTRACT_HEIGHT, type WarmUpChain } from './chain.js'
 
 export interface WarmUpOptions {
   /** The service's sandbox workers, which then run the warm-up's view calls too. Without it, no view call runs. */
@@ -44,7 +46,7 @@ const SINGLE_HEIGHT_REQUESTS = 3
  * The first real request then does not pay for code that runs for the first time: V8 compiling
  * the hot JavaScript, Express and the validators on their first request, and the Python
  * interpreter's first views. The warm-up has its own chain, trie node cache, block cache and
- * rendered answers, so it reads and caches nothing of the database, and the first real request
+ * rendered responses, so it reads and caches nothing of the database, and the first real request
  * starts with cold caches. Requests go over loopback HTTP to a router of their own on an
  * ephemeral port.
  */
@@ -53,12 +55,15 @@ export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport>
   const chain = buildWarmUpChain()
   const sandbox = options.executor?.openWarmUpStorage(chain.source.rows())
   const report: WarmUpReport = { ms: 0, requests: 0, heights: 0, calls: sandbox !== undefined }
+  const server = await WarmUpServer.listen()
 
   try {
     for (let round = 0; round < (options.rounds ?? DEFAULT_ROUNDS); round++) {
-      await runRound(chain, sandbox, report)
+      server.serve(createWarmUpQuery(chain, sandbox))
+      await runRound(chain, server, report)
     }
   } finally {
+    await server.close()
     sandbox?.close()
   }
 
@@ -66,35 +71,48 @@ export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport>
   return report
 }
 
-/** Serves a fresh state query on the warm-up chain over loopback and sends it the usual requests. */
-async function runRound(chain: WarmUpChain, sandbox: WarmUpSandbox | undefined, report: WarmUpReport): Promise<void> {
-  const query = createWarmUpQuery(chain, sandbox)
-  const server = await listenOnLoopback(query)
+/** Sends the usual requests to the state query the server serves now, and checks every response. */
+async function runRound(chain: WarmUpChain, server: WarmUpServer, report: WarmUpReport): Promise<void> {
+  const parts = { fields: chain.fields, balances: chain.balances, calls: report.calls ? chain.calls : [] }
+  const heights = Array.from({ length: chain.tipHeight }, (_, index) => index + 1)
 
-  try {
-    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1a/nano_contract`
-    const parts = { fields: chain.fields, balances: chain.balances, calls: sandbox === undefined ? [] : chain.calls }
-    const heights = Array.from({ length: chain.tipHeight }, (_, index) => index + 1)
-
-    for (let i = 0; i < SINGLE_HEIGHT_REQUESTS; i++) {
-      const height = heights[Math.floor(((i + 1) * heights.length) / (SINGLE_HEIGHT_REQUESTS + 1))]!
-      const search = new URLSearchParams({ id: chain.contractId, block_height: String(height) })
-      for (const [name, values] of Object.entries(parts)) {
-        for (const value of values) search.append(`${name}[]`, value)
-      }
-      await send(`${baseUrl}/state?${search}`, undefined, report)
-      report.heights += 1
+  for (let i = 0; i < SINGLE_HEIGHT_REQUESTS; i++) {
+    const height = heights[Math.floor(((i + 1) * heights.length) / (SINGLE_HEIGHT_REQUESTS + 1))]!
+    const search = new URLSearchParams({ id: chain.contractId, block_height: String(height) })
+    for (const [name, values] of Object.entries(parts)) {
+      for (const value of values) search.append(`${name}[]`, value)
     }
+    const answer = await server.send('state', `/v1a/nano_contract/state?${search}`)
+    checkCalls(answer, `state at height ${height}`)
+    report.requests += 1
+    report.heights += 1
+  }
 
-    // The first batch computes every height, and the second, in another order, finds them in the cache.
-    const half = Math.floor(heights.length / 2)
-    for (const batch of [heights, heights.slice(half).concat(heights.slice(0, half))]) {
-      await send(`${baseUrl}/state/batch`, JSON.stringify({ id: chain.contractId, ...parts, block_heights: batch }), report)
-      report.heights += batch.length
-    }
-  } finally {
-    server.closeAllConnections()
-    server.close()
+  // The first batch computes every height, and the second, in another order, finds them in the cache.
+  const half = Math.floor(heights.length / 2)
+  for (const batch of [heights, heights.slice(half).concat(heights.slice(0, half))]) {
+    const answer = await server.send('batch', '/v1a/nano_contract/state/batch', JSON.stringify({ id: chain.contractId, ...parts, block_heights: batch }))
+    checkBatch(answer, batch.length)
+    report.requests += 1
+    report.heights += batch.length
+  }
+}
+
+/** Throws when a batch has a failed height or a view call that failed. */
+function checkBatch(answer: Record<string, unknown>, requested: number): void {
+  const errors = answer.errors as Array<{ block_height: number; error: string }>
+  // Heights below the one that created the contract fail, as they should.
+  const unexpected = errors.filter((error) => error.block_height >= CONTRACT_HEIGHT)
+  if (unexpected.length > 0) {
+    throw new WarmUpError(`batch of ${requested} heights failed at height ${unexpected[0]!.block_height}: ${unexpected[0]!.error}`, { errors: unexpected.length })
+  }
+  for (const snapshot of answer.snapshots as Array<Record<string, unknown>>) checkCalls(snapshot, `batch at height ${String(snapshot.block_height)}`)
+}
+
+/** Throws when a view call of a snapshot returned an error, because a warm-up should run every call through. */
+function checkCalls(snapshot: Record<string, unknown>, where: string): void {
+  for (const [call, result] of Object.entries((snapshot.calls ?? {}) as Record<string, { errmsg?: string }>)) {
+    if (result.errmsg !== undefined) throw new WarmUpError(`view call ${call} failed in the ${where}: ${result.errmsg}`, { call })
   }
 }
 
@@ -110,25 +128,78 @@ function createWarmUpQuery(chain: WarmUpChain, sandbox: WarmUpSandbox | undefine
   return new StateQuery({ chain: new StorageChainReader(storage, nodes), blueprints, viewCalls })
 }
 
-async function listenOnLoopback(query: StateQuery): Promise<Server> {
-  const app = express()
-  app.use('/v1a', createNanoContractRouter({ query, logger: discardingLogger() }))
-  const server = app.listen(0, '127.0.0.1')
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve)
-    server.once('error', reject)
-  })
-  return server
+/**
+ * An Express app with the nano-contract router on an ephemeral loopback port, and a client for
+ * it. Requests go through `node:http`, not the global `fetch`, so an embedder's fetch mocks and
+ * dispatchers neither see nor change them.
+ */
+class WarmUpServer {
+  private router: express.Router | undefined
+  private readonly logger = discardingLogger()
+
+  private constructor(private readonly server: Server) {}
+
+  static async listen(): Promise<WarmUpServer> {
+    const app = express()
+    let warmUpServer: WarmUpServer | undefined = undefined
+    app.use('/v1a', (req, res, next) => warmUpServer!.router!(req, res, next))
+    const server = app.listen(0, '127.0.0.1')
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve)
+      server.once('error', reject)
+    })
+    warmUpServer = new WarmUpServer(server)
+    return warmUpServer
+  }
+
+  /** Routes the next requests to a router on `query`. */
+  serve(query: StateQuery): void {
+    this.router = createNanoContractRouter({ query, logger: this.logger })
+  }
+
+  /** Sends a request and returns its JSON answer; an answer other than 200 throws `WarmUpError` with its message. */
+  async send(route: 'state' | 'batch', path: string, body?: string): Promise<Record<string, unknown>> {
+    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = httpRequest({
+        host: '127.0.0.1',
+        port: (this.server.address() as AddressInfo).port,
+        path,
+        method: body === undefined ? 'GET' : 'POST',
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        agent: false,
+      }, (response) => {
+        let text = ''
+        response.setEncoding('utf8')
+        response.on('data', (chunk: string) => (text += chunk))
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }))
+        response.on('error', reject)
+      })
+      request.on('error', reject)
+      request.end(body)
+    })
+
+    let answer: Record<string, unknown>
+    try {
+      answer = parseJson(text) as Record<string, unknown>
+    } catch {
+      throw new WarmUpError(`warm-up ${route} request failed with status ${status} and a response that is not JSON: ${text.slice(0, 200)}`, { route, status })
+    }
+    if (status !== 200) {
+      throw new WarmUpError(`warm-up ${route} request failed with status ${status}: ${String(answer.error)}`, { route, status, code: answer.code })
+    }
+    return answer
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections()
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
 }
 
-async function send(url: string, body: string | undefined, report: WarmUpReport): Promise<void> {
-  const response = await fetch(url, body === undefined
-    ? undefined
-    : { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-  const text = await response.text()
-  report.requests += 1
-  if (response.status !== 200) {
-    throw new Error(`warm-up request ${url} failed with status ${response.status}: ${text.slice(0, 300)}`)
+/** The warm-up failed: a request answered an error, or a view call failed. The server can still serve. */
+export class WarmUpError extends NcStateError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('NC_WARM_UP_FAILED', message, details)
   }
 }
 

@@ -5,7 +5,7 @@ import { openStateService, type StateService } from '../../src/query/service.js'
 import { BlueprintNotFoundError, SandboxError } from '../../src/sandbox/errors.js'
 import type { ColumnFamily, KeyValueSource } from '../../src/storage/column-families.js'
 import { buildWarmUpChain } from '../../src/warm-up/chain.js'
-import { warmUp } from '../../src/warm-up/warm-up.js'
+import { warmUp, WarmUpError } from '../../src/warm-up/warm-up.js'
 import { buildFixtureDatabase } from '../storage/fixture.js'
 
 /** Counts every read of a source, so a test can tell that the warm-up read nothing of the database. */
@@ -52,11 +52,13 @@ describe('startup warm-up', () => {
 
   test('runs every request with view calls and leaves the database unread and uncached', async () => {
     const counter = countReads(service.storage.source)
+    const statsBefore = service.executor!.stats()
 
     const report = await warmUp({ executor: service.executor, rounds: 2 })
 
     assert.equal(report.calls, true)
     assert.equal(report.requests, 10)
+    assert.deepEqual(service.executor!.stats(), statsBefore, 'the warm-up counted in the sandbox stats')
     assert.ok(report.heights > 100, `heights ${report.heights}`)
     assert.equal(counter.reads(), 0, 'the warm-up read the database')
     for (const [kind, counts] of Object.entries(service.query.cache.counters)) {
@@ -85,12 +87,51 @@ describe('startup warm-up', () => {
 
     sandbox.close()
     await assert.rejects(sandbox.call(request), (error: unknown) =>
-      error instanceof SandboxError && /no host is installed for storage 'warm-up'/.test(error.message))
+      error instanceof SandboxError && /no host is installed for storage 'warm-up-\d+'/.test(error.message))
+  })
+
+  test('concurrent warm-ups both succeed', async () => {
+    const reports = await Promise.all([warmUp({ executor: service.executor, rounds: 1 }), warmUp({ executor: service.executor, rounds: 1 })])
+    assert.deepEqual(reports.map((report) => report.requests), [5, 5])
   })
 
   test('runs without a sandbox, with no view calls', async () => {
     const report = await warmUp({ rounds: 1 })
     assert.equal(report.calls, false)
     assert.equal(report.requests, 5)
+  })
+})
+
+describe('startup warm-up with a troubled sandbox', () => {
+  let database: { dbPath: string; remove(): Promise<void> }
+
+  before(async () => {
+    database = await buildFixtureDatabase()
+  })
+
+  after(async () => {
+    await database?.remove()
+  })
+
+  test('timed-out sandbox fails with NC_WARM_UP_FAILED', async () => {
+    const service = await openStateService({ dbPath: database.dbPath, sandbox: { workers: 1, timeoutMs: 1 } })
+    try {
+      await assert.rejects(warmUp({ executor: service.executor, rounds: 1 }), (error: unknown) =>
+        error instanceof WarmUpError && error.code === 'NC_WARM_UP_FAILED' && /time limit of 1 ms/.test(error.message))
+    } finally {
+      await service.close()
+    }
+  })
+
+  test('a worker that replaces another reads the open chain', async () => {
+    // Over a 1 MiB interpreter, a worker is replaced after every request.
+    const service = await openStateService({ dbPath: database.dbPath, sandbox: { workers: 1, memoryLimitMb: 1 } })
+    try {
+      const report = await warmUp({ executor: service.executor, rounds: 1 })
+      assert.equal(report.requests, 5)
+      assert.ok(service.executor!.stats().workersReplaced > 1, 'no worker was replaced')
+    } finally {
+      await service.close()
+    }
   })
 })

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 
 import { type Command, InvalidArgumentError } from 'commander'
 
@@ -36,7 +37,7 @@ export function register(program: Command): void {
     .option('--builtin-blueprints <dir>', 'folder of <blueprint id hex>.py sources for blueprints that are not on chain')
     .option('--trie-cache-mb <number>', 'upper bound of the trie node cache, in MiB', parsePositiveInteger, 32)
     .option('--body-limit <size>', 'largest accepted request body, e.g. 256kb', '256kb')
-    .option('--workers <number>', 'sandbox worker threads that run view calls (default: the number of CPUs)', parsePositiveInteger)
+    .option('--workers <number>', 'sandbox worker threads that run view calls (default: one less than the number of CPUs, at least 1)', parsePositiveInteger)
     .option('--call-timeout-ms <ms>', 'time budget of one view call, in milliseconds', parsePositiveInteger, 5000)
     .option('--memory-limit-mb <number>', 'interpreter memory, in MiB, above which a sandbox worker is replaced', parsePositiveInteger, 1024)
     .option('--worker-heap-mb <number>', 'JavaScript heap (old generation) of each sandbox worker, in MiB', parsePositiveInteger, 256)
@@ -57,10 +58,13 @@ async function serve(options: ServeOptions): Promise<void> {
     server.once('listening', resolve)
     server.once('error', reject)
   })
-  logger.info('listening', { host: options.host, port: options.port })
+  // With --port 0 the system picks the port, so the log gives the one bound.
+  logger.info('listening', { host: options.host, port: (server.address() as AddressInfo).port })
 
   let service: StateService | undefined
+  let stopping = false
   const shutdown = (signal: string) => {
+    stopping = true
     logger.info('stopping', { signal })
     server.close()
     // Ends open responses, streams included, before their database closes under them.
@@ -80,18 +84,23 @@ async function serve(options: ServeOptions): Promise<void> {
     sandbox: options.sandbox ? { workers: options.workers, timeoutMs: options.callTimeoutMs, memoryLimitMb: options.memoryLimitMb, heapLimitMb: options.workerHeapMb } : false,
     logger,
   })
-  if (options.warmUp) await warmUpLogged(service, logger)
+  if (options.warmUp) await warmUpLogged(service, logger, () => stopping)
+  // A signal during the warm-up closed the service, which then must not be offered.
+  if (stopping) return
   setReady(service.query)
   logger.info('ready', { db: dbPath, rocksdb: options.rocksdb })
 }
 
-/** Runs the warm-up; a failure only costs the first requests some speed, so it is logged and serving goes on. */
-async function warmUpLogged(service: StateService, logger: Logger): Promise<void> {
+/**
+ * Runs the warm-up. A failure only costs the first requests some speed, so it is logged and
+ * serving goes on. A failure caused by a stop signal is not logged.
+ */
+async function warmUpLogged(service: StateService, logger: Logger, stopping: () => boolean): Promise<void> {
   try {
     const report = await warmUp({ executor: service.executor })
     logger.info('warm-up done', { ms: Math.round(report.ms), requests: report.requests, heights: report.heights, calls: report.calls })
   } catch (error) {
-    logger.warn('warm-up failed', { error: String((error as Error).message ?? error) })
+    if (!stopping()) logger.warn('warm-up failed', { error: String((error as Error).message ?? error), code: (error as { code?: unknown }).code })
   }
 }
 
