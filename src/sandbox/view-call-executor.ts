@@ -1,4 +1,6 @@
-import { availableParallelism } from 'node:os'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 
 import { LRUCache } from 'lru-cache'
@@ -145,6 +147,8 @@ interface SandboxWorker {
   /** Sequence number of the call string this worker was last asked to interrupt. */
   interrupted: number
   retired: boolean
+  /** The worker's RocksDB checkpoint, deleted once the worker has ended. */
+  checkpointDirectory: string | undefined
 }
 
 /**
@@ -297,6 +301,7 @@ export class ViewCallExecutor {
       clearTimeout(entry.watchdog)
       for (const { task } of entry.inflight.splice(0)) task.reject(closedError())
       await entry.worker.terminate()
+      removeCheckpoint(entry)
     }))
   }
 
@@ -445,7 +450,7 @@ export class ViewCallExecutor {
     entry.retired = true
     this.counters.workersReplaced += 1
     clearTimeout(entry.watchdog)
-    void entry.worker.terminate()
+    void entry.worker.terminate().finally(() => removeCheckpoint(entry))
     this.queue.unshift(...entry.inflight.splice(0).map(({ task }) => task))
     if (this.closed) return
 
@@ -458,9 +463,12 @@ export class ViewCallExecutor {
 
   private spawn(index: number): { entry: SandboxWorker; ready: Promise<void> } {
     const controlBuffer = new SharedArrayBuffer(CONTROL_BUFFER_BYTES)
+    // Made here, because a terminated worker cannot delete its own checkpoint.
+    const checkpointDirectory = this.options.storageKind === 'rocksdb' ? mkdtempSync(join(tmpdir(), 'nc-state-rocksdb-')) : undefined
     const settings: WorkerSettings = {
       dbPath: this.options.dbPath,
       storageKind: this.options.storageKind,
+      ...(checkpointDirectory === undefined ? {} : { checkpointDirectory }),
       controlBuffer,
       recursionLimit: this.options.recursionLimit,
       trieCacheBytes: this.options.trieCacheBytes,
@@ -477,6 +485,7 @@ export class ViewCallExecutor {
       inflight: [],
       interrupted: 0,
       retired: false,
+      checkpointDirectory,
     }
 
     const ready = new Promise<void>((resolve, reject) => {
@@ -502,6 +511,10 @@ export class ViewCallExecutor {
     ready.catch(() => {})
     return { entry, ready }
   }
+}
+
+function removeCheckpoint(entry: SandboxWorker): void {
+  if (entry.checkpointDirectory !== undefined) rmSync(entry.checkpointDirectory, { recursive: true, force: true })
 }
 
 function toHex(id: string | Uint8Array): string {

@@ -5,6 +5,8 @@ export interface WorkerSettings {
   dbPath: string
   /** What `dbPath` is: our LevelDB copy, or a node's RocksDB directory opened as a private checkpoint. */
   storageKind: 'level' | 'rocksdb'
+  /** With `rocksdb`, the empty directory the worker makes its checkpoint in; the executor deletes it after the worker ends. */
+  checkpointDirectory?: string
   builtinBlueprintsDir?: string
   /** `CONTROL_BUFFER_BYTES` of shared memory, laid out as `ControlSlot` and `STARTED_AT_OFFSET` describe. */
   controlBuffer: SharedArrayBuffer
