@@ -1,5 +1,5 @@
-import { existsSync, renameSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 
 import type { Logger } from '../logging.js'
 import { fixturesDir } from '../package-root.js'
@@ -15,6 +15,7 @@ export async function ensureFixtureDatabase(logger: Logger): Promise<string> {
     const started = performance.now()
 
     // Built aside and renamed, so an interrupted build never leaves a half-filled database behind.
+    removeAbandonedBuilds(FIXTURE_DB_PATH)
     const partial = `${FIXTURE_DB_PATH}.partial-${process.pid}`
     rmSync(partial, { recursive: true, force: true })
     await loadDump(FIXTURE_DUMP_PATH, partial)
@@ -22,4 +23,29 @@ export async function ensureFixtureDatabase(logger: Logger): Promise<string> {
     logger.info('fixture database built', { db: FIXTURE_DB_PATH, ms: Math.round(performance.now() - started) })
   }
   return FIXTURE_DB_PATH
+}
+
+/**
+ * Deletes the partial builds of `databasePath` (`<path>.partial-<pid>`) whose process is gone,
+ * such as one stopped with Ctrl-C during its first start.
+ */
+export function removeAbandonedBuilds(databasePath: string): void {
+  const folder = dirname(databasePath)
+  const prefix = `${basename(databasePath)}.partial-`
+  for (const name of readdirSync(folder)) {
+    if (!name.startsWith(prefix)) continue
+    const pid = Number(name.slice(prefix.length))
+    if (Number.isInteger(pid) && pid !== process.pid && isRunning(pid)) continue
+    rmSync(join(folder, name), { recursive: true, force: true })
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
