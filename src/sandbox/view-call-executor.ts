@@ -84,7 +84,8 @@ export interface ViewCallExecutorStats {
 
 /**
  * The sandbox for the startup warm-up: descriptions and view calls that read the warm-up chain in
- * every worker, with no cache. `close` drops the chain from the workers.
+ * every worker, with no cache. `close` drops the chain from the workers, and later requests fail
+ * at once with NC_SANDBOX_CLOSED.
  */
 export interface WarmUpSandbox {
   describe(blueprintId: string | Uint8Array): Promise<BlueprintDescription>
@@ -262,9 +263,16 @@ export class ViewCallExecutor {
     const storage = `warm-up-${this.nextWarmUpChain++}`
     this.warmUpChains.set(storage, rows)
     this.postToWorkers({ kind: 'open-warm-up', storage, rows })
+    const assertOpen = () => {
+      if (!this.warmUpChains.has(storage)) throw new SandboxError('NC_SANDBOX_CLOSED', `warm-up chain ${storage} is closed`, { storage })
+    }
     return {
-      describe: async (blueprintId) => this.runDescribe(toHex(blueprintId), storage),
+      describe: async (blueprintId) => {
+        assertOpen()
+        return this.runDescribe(toHex(blueprintId), storage)
+      },
       call: async (request) => {
+        assertOpen()
         const calls = [...new Set(request.calls)]
         const state: CallState = {
           blockRootId: toHex(request.blockRootId),

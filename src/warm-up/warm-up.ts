@@ -23,6 +23,11 @@ export interface WarmUpOptions {
   executor?: ViewCallExecutor
   /** Times the warm-up queries run, each time on caches of its own that start empty. Default: 3. */
   rounds?: number
+  /**
+   * Time after which the warm-up stops and throws, in milliseconds. View calls still waiting
+   * for a worker then fail at once. Default: 10,000, ten times what it takes on 2 CPUs.
+   */
+  timeLimitMs?: number
 }
 
 export interface WarmUpReport {
@@ -37,6 +42,7 @@ export interface WarmUpReport {
 }
 
 const DEFAULT_ROUNDS = 3
+const DEFAULT_TIME_LIMIT_MS = 10_000
 
 /** Heights asked one by one with `GET /nano_contract/state` in each round. */
 const SINGLE_HEIGHT_REQUESTS = 3
@@ -57,12 +63,24 @@ export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport>
   const report: WarmUpReport = { ms: 0, requests: 0, heights: 0, calls: sandbox !== undefined }
   const server = await WarmUpServer.listen()
 
+  // A sandbox that replaces its worker after every request would make the warm-up last minutes.
+  const timeLimitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    sandbox?.close()
+  }, timeLimitMs)
+
   try {
     for (let round = 0; round < (options.rounds ?? DEFAULT_ROUNDS); round++) {
       server.serve(createWarmUpQuery(chain, sandbox))
-      await runRound(chain, server, report)
+      await runRound(chain, server, report, () => timedOut)
     }
+  } catch (error) {
+    if (!timedOut) throw error
+    throw new WarmUpError(`warm-up exceeded its time limit of ${timeLimitMs} ms after ${report.requests} requests`, { timeLimitMs, requests: report.requests })
   } finally {
+    clearTimeout(timer)
     await server.close()
     sandbox?.close()
   }
@@ -72,7 +90,7 @@ export async function warmUp(options: WarmUpOptions = {}): Promise<WarmUpReport>
 }
 
 /** Sends the usual requests to the state query the server serves now, and checks every response. */
-async function runRound(chain: WarmUpChain, server: WarmUpServer, report: WarmUpReport): Promise<void> {
+async function runRound(chain: WarmUpChain, server: WarmUpServer, report: WarmUpReport, timedOut: () => boolean): Promise<void> {
   const parts = { fields: chain.fields, balances: chain.balances, calls: report.calls ? chain.calls : [] }
   const heights = Array.from({ length: chain.tipHeight }, (_, index) => index + 1)
 
@@ -82,6 +100,7 @@ async function runRound(chain: WarmUpChain, server: WarmUpServer, report: WarmUp
     for (const [name, values] of Object.entries(parts)) {
       for (const value of values) search.append(`${name}[]`, value)
     }
+    if (timedOut()) throw new WarmUpError('warm-up timed out')
     const answer = await server.send('state', `/v1a/nano_contract/state?${search}`)
     checkCalls(answer, `state at height ${height}`)
     report.requests += 1
@@ -91,6 +110,7 @@ async function runRound(chain: WarmUpChain, server: WarmUpServer, report: WarmUp
   // The first batch computes every height, and the second, in another order, finds them in the cache.
   const half = Math.floor(heights.length / 2)
   for (const batch of [heights, heights.slice(half).concat(heights.slice(0, half))]) {
+    if (timedOut()) throw new WarmUpError('warm-up timed out')
     const answer = await server.send('batch', '/v1a/nano_contract/state/batch', JSON.stringify({ id: chain.contractId, ...parts, block_heights: batch }))
     checkBatch(answer, batch.length)
     report.requests += 1
@@ -157,7 +177,7 @@ class WarmUpServer {
     this.router = createNanoContractRouter({ query, logger: this.logger })
   }
 
-  /** Sends a request and returns its JSON answer; an answer other than 200 throws `WarmUpError` with its message. */
+  /** Sends a request and returns its JSON response; a status other than 200 throws `WarmUpError` with the response's message. */
   async send(route: 'state' | 'batch', path: string, body?: string): Promise<Record<string, unknown>> {
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const request = httpRequest({
@@ -178,16 +198,16 @@ class WarmUpServer {
       request.end(body)
     })
 
-    let answer: Record<string, unknown>
+    let response: Record<string, unknown>
     try {
-      answer = parseJson(text) as Record<string, unknown>
+      response = parseJson(text) as Record<string, unknown>
     } catch {
       throw new WarmUpError(`warm-up ${route} request failed with status ${status} and a response that is not JSON: ${text.slice(0, 200)}`, { route, status })
     }
     if (status !== 200) {
-      throw new WarmUpError(`warm-up ${route} request failed with status ${status}: ${String(answer.error)}`, { route, status, code: answer.code })
+      throw new WarmUpError(`warm-up ${route} request failed with status ${status}: ${String(response.error)}`, { route, status, code: response.code })
     }
-    return answer
+    return response
   }
 
   async close(): Promise<void> {
@@ -196,7 +216,7 @@ class WarmUpServer {
   }
 }
 
-/** The warm-up failed: a request answered an error, or a view call failed. The server can still serve. */
+/** Failure of the warm-up: a request failed, a view call failed, or the time limit passed. The server can still serve. */
 export class WarmUpError extends NcStateError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('NC_WARM_UP_FAILED', message, details)

@@ -87,7 +87,7 @@ describe('startup warm-up', () => {
 
     sandbox.close()
     await assert.rejects(sandbox.call(request), (error: unknown) =>
-      error instanceof SandboxError && /no host is installed for storage 'warm-up-\d+'/.test(error.message))
+      error instanceof SandboxError && error.code === 'NC_SANDBOX_CLOSED' && /warm-up chain warm-up-\d+ is closed/.test(error.message))
   })
 
   test('concurrent warm-ups both succeed', async () => {
@@ -123,14 +123,33 @@ describe('startup warm-up with a troubled sandbox', () => {
     }
   })
 
+  test('stops at its time limit', async () => {
+    const service = await openStateService({ dbPath: database.dbPath, sandbox: { workers: 1 } })
+    try {
+      await assert.rejects(warmUp({ executor: service.executor, timeLimitMs: 1 }), (error: unknown) =>
+        error instanceof WarmUpError && /exceeded its time limit of 1 ms/.test(error.message))
+    } finally {
+      await service.close()
+    }
+  })
+
   test('a worker that replaces another reads the open chain', async () => {
     // Over a 1 MiB interpreter, a worker is replaced after every request.
     const service = await openStateService({ dbPath: database.dbPath, sandbox: { workers: 1, memoryLimitMb: 1 } })
+    const chain = buildWarmUpChain()
+    const sandbox = service.executor!.openWarmUpStorage(chain.source.rows())
     try {
-      const report = await warmUp({ executor: service.executor, rounds: 1 })
-      assert.equal(report.requests, 5)
-      assert.ok(service.executor!.stats().workersReplaced > 1, 'no worker was replaced')
+      const reader = await openStateService({ source: chain.source, sandbox: false })
+      const block = await reader.chain.blockAtHeight(chain.tipHeight)
+      await reader.close()
+
+      const request = { blockRootId: block!.rootId!, contractId: chain.contractId, calls: ['token_count()'] }
+      for (let i = 0; i < 2; i++) {
+        assert.deepEqual((await sandbox.call(request))['token_count()'], { value: 8n }, `request ${i}`)
+      }
+      assert.ok(service.executor!.stats().workersReplaced >= 2, 'no worker was replaced')
     } finally {
+      sandbox.close()
       await service.close()
     }
   })
