@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { availableParallelism, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 
 import { LRUCache } from 'lru-cache'
@@ -23,6 +21,7 @@ import {
   type WorkerStorageMessage,
 } from './worker-protocol.js'
 import type { ColumnFamily } from '../storage/column-families.js'
+import { makeTemporaryCheckpointDirectory, releaseTemporaryCheckpointDirectory } from '../storage/rocksdb/checkpoint.js'
 
 export interface ViewCallExecutorOptions {
   /**
@@ -171,6 +170,9 @@ export class ViewCallExecutor {
   /** Rows of the warm-up chains open now, by storage name, which a worker started later opens too. */
   private readonly warmUpChains = new Map<WorkerStorage, Array<[ColumnFamily, Uint8Array, Uint8Array]>>()
   private nextWarmUpChain = 1
+  /** Replaced workers still ending; `close` waits for them, so their checkpoints are gone when it returns. */
+  private readonly endingWorkers = new Set<Promise<void>>()
+  private memoryWarningLogged = false
   private readonly answers: LRUCache<string, ViewCallResult> | undefined
   private nextId = 1
   private closed = false
@@ -311,6 +313,7 @@ export class ViewCallExecutor {
       await entry.worker.terminate()
       removeCheckpoint(entry)
     }))
+    await Promise.all([...this.endingWorkers])
   }
 
   /** Runs call strings in one worker message and returns their results in order. */
@@ -453,12 +456,25 @@ export class ViewCallExecutor {
     this.dispatch()
   }
 
+  /** Logs once when a fresh interpreter already uses more memory than the limit, because then every request replaces its worker. */
+  private warnIfMemoryLimitTooLow(memoryBytes: number): void {
+    if (this.memoryWarningLogged || memoryBytes <= this.options.memoryLimitMb * 1024 * 1024) return
+    this.memoryWarningLogged = true
+    this.options.logger?.warn('sandbox memory limit is below a fresh interpreter; every request will replace its worker', {
+      memoryLimitMb: this.options.memoryLimitMb, freshInterpreterMb: Math.ceil(memoryBytes / (1024 * 1024)),
+    })
+  }
+
   /** Terminates a worker, puts the tasks it still held back at the front of the queue, and starts a fresh one. */
   private replace(entry: SandboxWorker): void {
     entry.retired = true
     this.counters.workersReplaced += 1
     clearTimeout(entry.watchdog)
-    void entry.worker.terminate().finally(() => removeCheckpoint(entry))
+    const ended: Promise<void> = entry.worker.terminate().then(() => undefined, () => undefined).finally(() => {
+      removeCheckpoint(entry)
+      this.endingWorkers.delete(ended)
+    })
+    this.endingWorkers.add(ended)
     this.queue.unshift(...entry.inflight.splice(0).map(({ task }) => task))
     if (this.closed) return
 
@@ -472,7 +488,7 @@ export class ViewCallExecutor {
   private spawn(index: number): { entry: SandboxWorker; ready: Promise<void> } {
     const controlBuffer = new SharedArrayBuffer(CONTROL_BUFFER_BYTES)
     // Made here, because a terminated worker cannot delete its own checkpoint.
-    const checkpointDirectory = this.options.storageKind === 'rocksdb' ? mkdtempSync(join(tmpdir(), 'nc-state-rocksdb-')) : undefined
+    const checkpointDirectory = this.options.storageKind === 'rocksdb' ? makeTemporaryCheckpointDirectory() : undefined
     const settings: WorkerSettings = {
       dbPath: this.options.dbPath,
       storageKind: this.options.storageKind,
@@ -500,6 +516,7 @@ export class ViewCallExecutor {
       worker.on('message', (reply: WorkerReply) => {
         if (reply.kind === 'ready') {
           entry.ready = true
+          this.warnIfMemoryLimitTooLow(reply.memoryBytes ?? 0)
           resolve()
         } else if (reply.id === 0 && reply.kind === 'failed') {
           reject(new SandboxError('NC_SANDBOX_FAILED', reply.message, { worker: index }))
@@ -522,7 +539,7 @@ export class ViewCallExecutor {
 }
 
 function removeCheckpoint(entry: SandboxWorker): void {
-  if (entry.checkpointDirectory !== undefined) rmSync(entry.checkpointDirectory, { recursive: true, force: true })
+  if (entry.checkpointDirectory !== undefined) releaseTemporaryCheckpointDirectory(entry.checkpointDirectory)
 }
 
 function toHex(id: string | Uint8Array): string {

@@ -43,6 +43,9 @@ export function register(program: Command): void {
 
 async function backfill(options: BackfillCommandOptions): Promise<void> {
   const logger = createLogger()
+  // Exiting through process.exit runs the exit handlers, which delete temporary RocksDB checkpoints.
+  process.once('SIGINT', () => process.exit(130))
+  process.once('SIGTERM', () => process.exit(143))
   if ((options.db === undefined) === (options.rocksdb === undefined)) {
     throw new InvalidArgumentError('give exactly one of --db and --rocksdb')
   }

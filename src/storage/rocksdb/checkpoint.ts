@@ -1,5 +1,6 @@
-import { constants } from 'node:fs'
+import { constants, mkdtempSync, rmSync } from 'node:fs'
 import { copyFile, link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import { ImportError } from './errors.js'
@@ -98,4 +99,31 @@ async function tryLink(from: string, to: string): Promise<boolean> {
 /** Deletes a checkpoint directory; a missing directory is not an error. */
 export async function removeCheckpoint(directory: string): Promise<void> {
   await rm(directory, { recursive: true, force: true })
+}
+
+/** Temporary checkpoint directories of this process not deleted yet, which exit deletes. */
+const temporaryDirectories = new Set<string>()
+let deletesAtExit = false
+
+/**
+ * Makes an empty checkpoint directory under the system's temporary folder. It is deleted by
+ * `releaseTemporaryCheckpointDirectory`, or at the latest when the process exits, so that a
+ * signal during startup or a run leaves no copy of the database behind.
+ */
+export function makeTemporaryCheckpointDirectory(): string {
+  const directory = mkdtempSync(join(tmpdir(), 'nc-state-rocksdb-'))
+  temporaryDirectories.add(directory)
+  if (!deletesAtExit) {
+    deletesAtExit = true
+    process.once('exit', () => {
+      for (const left of temporaryDirectories) rmSync(left, { recursive: true, force: true })
+    })
+  }
+  return directory
+}
+
+/** Deletes a directory made by `makeTemporaryCheckpointDirectory`. */
+export function releaseTemporaryCheckpointDirectory(directory: string): void {
+  rmSync(directory, { recursive: true, force: true })
+  temporaryDirectories.delete(directory)
 }

@@ -1,9 +1,7 @@
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 
 import type { Logger } from '../../logging.js'
 import type { ColumnFamily, KeyValueSource, RangeOptions } from '../column-families.js'
+import { makeTemporaryCheckpointDirectory, releaseTemporaryCheckpointDirectory } from './checkpoint.js'
 import { NodeSnapshot } from './node-snapshot.js'
 
 export interface RocksDbSourceOptions {
@@ -24,17 +22,22 @@ export interface RocksDbSourceOptions {
  * open: a node that keeps writing to the directory afterwards is not seen.
  */
 export async function openRocksDbSource(directory: string, options: RocksDbSourceOptions = {}): Promise<KeyValueSource> {
-  const checkpointDirectory = options.checkpointDirectory ?? await mkdtemp(join(tmpdir(), 'nc-state-rocksdb-'))
-  const snapshot = await NodeSnapshot.open(directory, {
-    checkpointDirectory,
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
-    ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }),
-  })
-  return new RocksDbSource(snapshot)
+  const temporary = options.checkpointDirectory === undefined ? makeTemporaryCheckpointDirectory() : undefined
+  try {
+    const snapshot = await NodeSnapshot.open(directory, {
+      checkpointDirectory: options.checkpointDirectory ?? temporary!,
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+      ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }),
+    })
+    return new RocksDbSource(snapshot, temporary)
+  } catch (error) {
+    if (temporary !== undefined) releaseTemporaryCheckpointDirectory(temporary)
+    throw error
+  }
 }
 
 class RocksDbSource implements KeyValueSource {
-  constructor(private readonly snapshot: NodeSnapshot) {}
+  constructor(private readonly snapshot: NodeSnapshot, private readonly temporaryDirectory: string | undefined) {}
 
   async get(cf: ColumnFamily, key: Uint8Array): Promise<Uint8Array | undefined> {
     const [value] = await this.snapshot.getMany(cf, [key])
@@ -66,5 +69,6 @@ class RocksDbSource implements KeyValueSource {
 
   async close(): Promise<void> {
     await this.snapshot.close()
+    if (this.temporaryDirectory !== undefined) releaseTemporaryCheckpointDirectory(this.temporaryDirectory)
   }
 }
