@@ -205,7 +205,7 @@ class WarmUpServer {
       throw new WarmUpError(`warm-up ${route} request failed with status ${status} and a response that is not JSON: ${text.slice(0, 200)}`, { route, status })
     }
     if (status !== 200) {
-      throw new WarmUpError(`warm-up ${route} request failed with status ${status}: ${String(response.error)}`, { route, status, code: response.code })
+      throw new WarmUpError(`warm-up ${route} request on the warm-up chain failed with status ${status}: ${String(response.error)}`, { route, status, code: response.code })
     }
     return response
   }
