@@ -116,7 +116,15 @@ export function makeTemporaryCheckpointDirectory(): string {
   if (!deletesAtExit) {
     deletesAtExit = true
     process.once('exit', () => {
-      for (const left of temporaryDirectories) rmSync(left, { recursive: true, force: true })
+      for (const left of temporaryDirectories) {
+        // RocksDB may still be writing into a checkpoint it is opening, so a delete can fail once.
+        try {
+          rmSync(left, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 })
+        } catch (error) {
+          // The other directories still go; this one is named so that it can be deleted by hand.
+          process.stderr.write(`nc-state: temporary RocksDB checkpoint ${left} could not be deleted: ${(error as Error).message}\n`)
+        }
+      }
     })
   }
   return directory
