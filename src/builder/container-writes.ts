@@ -6,6 +6,7 @@ import {
 } from '../nano/index.js'
 import type { ContractChanges } from './contract-changes.js'
 import { BuildError } from './errors.js'
+import { BOOL } from './field-types.js'
 
 /**
  * The writes hathorlib 0.15's container fields (`nanocontracts/fields/`) make, in their
@@ -13,7 +14,6 @@ import { BuildError } from './errors.js'
  * node's field code would write for one Python statement.
  */
 
-const BOOL: TypeDescriptor = { kind: 'bool' }
 /** Dict and set lengths are `VarUint32NCType`: unsigned LEB128. */
 const LENGTH: TypeDescriptor = { kind: 'amount' }
 const DEQUE_METADATA: TypeDescriptor = {

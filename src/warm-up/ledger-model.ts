@@ -1,6 +1,7 @@
 import { appendToDeque, initializeDeque, initializeDict, setDictEntry, type DequeState } from '../builder/container-writes.js'
 import { ContractChanges } from '../builder/contract-changes.js'
 import { BuildError } from '../builder/errors.js'
+import { ADDRESS, AMOUNT, BOOL, INT, STR, TIMESTAMP, TOKEN_UID } from '../builder/field-types.js'
 import type { TypeDescriptor } from '../encoding/nc-type/descriptor.js'
 import { bytesToHex } from '../encoding/hex.js'
 
@@ -13,14 +14,6 @@ import { bytesToHex } from '../encoding/hex.js'
  * counter: int, updated_at: Timestamp, is_open: bool, label: str, owner: Address,
  * tokens: list[TokenUid], amounts: dict[TokenUid, Amount], weights: dict[TokenUid, int].
  */
-
-const ADDRESS: TypeDescriptor = { kind: 'address' }
-const TOKEN_UID: TypeDescriptor = { kind: 'token_uid' }
-const INT: TypeDescriptor = { kind: 'int' }
-const AMOUNT: TypeDescriptor = { kind: 'amount' }
-const TIMESTAMP: TypeDescriptor = { kind: 'timestamp' }
-const BOOL: TypeDescriptor = { kind: 'bool' }
-const STR: TypeDescriptor = { kind: 'str' }
 
 /** Weight of a token at its first deposit, and the lowest weight `set_weight` accepts. */
 export const MIN_WEIGHT = 1n

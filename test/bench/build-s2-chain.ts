@@ -27,6 +27,7 @@ import { bytesToHex, hexToBytes } from '../../src/encoding/hex.js'
 import { extractBlueprintSource } from '../../src/encoding/on-chain-blueprint.js'
 import { parseTransaction } from '../../src/encoding/vertex.js'
 import { fixturesDir } from '../../src/package-root.js'
+import { seededRandom } from '../support/seeded-random.js'
 
 export const DEFAULT_S2_DB = '.bench-cache/s2-db'
 
@@ -97,7 +98,7 @@ export async function ensureS2Chain(dbPath: string = DEFAULT_S2_DB, parameters: 
 }
 
 async function buildS2Chain(dbPath: string, parameters: S2Parameters, log: (line: string) => void): Promise<S2ChainSummary> {
-  const random = mulberry32(parameters.seed)
+  const random = seededRandom(parameters.seed)
   const sink = await LevelChainSink.create(dbPath, 's2')
   try {
     const nodeStore = new MemoryTrieNodeStore({
@@ -253,18 +254,6 @@ function blockTimestamp(height: number, random: () => number): number {
 
 function sameParameters(a: S2Parameters, b: S2Parameters): boolean {
   return a.blocks === b.blocks && a.pools === b.pools && a.seed === b.seed
-}
-
-/** A small seeded generator (mulberry32), so every build of the same seed is the same chain. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 function utf8(text: string): Uint8Array {

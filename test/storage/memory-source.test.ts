@@ -15,19 +15,8 @@ import type { ColumnFamily, KeyValueSource, RangeOptions } from '../../src/stora
 import { openLevelSource, type LevelKeyValueSource } from '../../src/storage/level-source.js'
 import { MemoryKeyValueSource } from '../../src/storage/memory-source.js'
 import { NodeStorage } from '../../src/storage/node-storage.js'
+import { seededRandom } from '../support/seeded-random.js'
 import { makeTempDir } from './fixture.js'
-
-/** A small seeded generator (mulberry32), so that every run writes the same keys. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Keys of 1 to 4 bytes from a few byte values, so that many keys are prefixes of others. */
 function randomKey(random: () => number): Uint8Array {

@@ -4,6 +4,7 @@ import { HTR_TOKEN_UID } from '../../encoding/nc-type/value.js'
 import { appendToDeque, initializeDeque, initializeDict, setDictEntry, type DequeState } from '../container-writes.js'
 import { ContractChanges } from '../contract-changes.js'
 import { BuildError } from '../errors.js'
+import { ADDRESS, AMOUNT, BOOL, INT, STR, TIMESTAMP, TOKEN_UID } from '../field-types.js'
 
 /**
  * The `PricePools` blueprint of the conformance corpus (a constant-product exchange against
@@ -17,14 +18,6 @@ import { BuildError } from '../errors.js'
  *
  * Balance changes follow the order of the call's actions: the deposit, then the withdrawal.
  */
-
-const ADDRESS: TypeDescriptor = { kind: 'address' }
-const TOKEN_UID: TypeDescriptor = { kind: 'token_uid' }
-const INT: TypeDescriptor = { kind: 'int' }
-const AMOUNT: TypeDescriptor = { kind: 'amount' }
-const TIMESTAMP: TypeDescriptor = { kind: 'timestamp' }
-const BOOL: TypeDescriptor = { kind: 'bool' }
-const STR: TypeDescriptor = { kind: 'str' }
 
 const FEE_DENOMINATOR = 10_000n
 const MAX_FEE_BPS = 1000n
