@@ -20,7 +20,7 @@ import {
   type WorkerStorage,
   type WorkerStorageMessage,
 } from './worker-protocol.js'
-import type { ColumnFamily } from '../storage/column-families.js'
+import type { KeyValueRow } from '../storage/memory-source.js'
 import { makeTemporaryCheckpointDirectory, releaseTemporaryCheckpointDirectory } from '../storage/rocksdb/checkpoint.js'
 
 export interface ViewCallExecutorOptions {
@@ -168,7 +168,7 @@ export class ViewCallExecutor {
   private readonly queue: Task[] = []
   private readonly descriptions = new Map<string, Promise<BlueprintDescription>>()
   /** Rows of the warm-up chains open now, by storage name, which a worker started later opens too. */
-  private readonly warmUpChains = new Map<WorkerStorage, Array<[ColumnFamily, Uint8Array, Uint8Array]>>()
+  private readonly warmUpChains = new Map<WorkerStorage, KeyValueRow[]>()
   private nextWarmUpChain = 1
   /** Replaced workers still ending; `close` waits for them, so their checkpoints are gone when it returns. */
   private readonly endingWorkers = new Set<Promise<void>>()
@@ -261,7 +261,7 @@ export class ViewCallExecutor {
    * opens a chain of its own, and a worker that replaces another opens the chains open then.
    * Their requests are left out of `stats()`.
    */
-  openWarmUpStorage(rows: Array<[ColumnFamily, Uint8Array, Uint8Array]>): WarmUpSandbox {
+  openWarmUpStorage(rows: KeyValueRow[]): WarmUpSandbox {
     const storage = `warm-up-${this.nextWarmUpChain++}`
     this.warmUpChains.set(storage, rows)
     this.postToWorkers({ kind: 'open-warm-up', storage, rows })

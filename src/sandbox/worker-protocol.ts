@@ -1,5 +1,5 @@
 /** Messages between `ViewCallExecutor` (main thread) and its sandbox workers. */
-import type { ColumnFamily } from '../storage/column-families.js'
+import type { KeyValueRow } from '../storage/memory-source.js'
 
 export interface WorkerSettings {
   dbPath: string
@@ -51,7 +51,7 @@ export type WorkerRequest =
 /** Messages that change what a worker can read; the worker sends no reply. */
 export type WorkerStorageMessage =
   /** Opens a warm-up chain under the name `storage`, with every row: column family, key and value. */
-  | { kind: 'open-warm-up'; storage: WorkerStorage; rows: Array<[ColumnFamily, Uint8Array, Uint8Array]> }
+  | { kind: 'open-warm-up'; storage: WorkerStorage; rows: KeyValueRow[] }
   /** Drops a warm-up chain and the blueprints loaded from it. */
   | { kind: 'close-warm-up'; storage: WorkerStorage }
 

@@ -54,6 +54,9 @@ async function main(): Promise<void> {
   const callViews = hostModule.call_views
   const describeStored = hostModule.describe_stored
 
+  // Storage messages have no reply, so the requests on a warm-up chain report a failure to open it.
+  const openFailures = new Map<string, string>()
+
   /** Runs a request. Each call string handles its own interrupt in Python, so one that escapes is stale and the request runs again. */
   function run(request: WorkerRequest): string {
     const reads = request.storage ?? 'database'
@@ -72,9 +75,6 @@ async function main(): Promise<void> {
       }
     }
   }
-
-  // Storage messages have no reply, so the requests on a warm-up chain report a failure to open it.
-  const openFailures = new Map<string, string>()
 
   /** Opens or drops a warm-up chain. Its calls have the same time budget as the database's. */
   function changeStorage(message: WorkerStorageMessage): void {

@@ -3,12 +3,12 @@ import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 
 import express from 'express'
-import winston from 'winston'
 
 import { bytesToHex } from '../encoding/hex.js'
 import { NcStateError } from '../errors.js'
 import { createNanoContractRouter } from '../http/router.js'
 import { parseJson } from '../json.js'
+import { createLogger, type Logger } from '../logging.js'
 import { BlueprintCatalog, CachedTrieNodeSource } from '../nano/index.js'
 import type { BlueprintDescriber, ViewCallRunner } from '../query/chain.js'
 import { StorageChainReader } from '../query/level-chain.js'
@@ -101,8 +101,8 @@ async function runRound(chain: WarmUpChain, server: WarmUpServer, report: WarmUp
       for (const value of values) search.append(`${name}[]`, value)
     }
     if (timedOut()) throw new WarmUpError('warm-up timed out')
-    const answer = await server.send('state', `/v1a/nano_contract/state?${search}`)
-    checkCalls(answer, `state at height ${height}`)
+    const response = await server.send('state', `/v1a/nano_contract/state?${search}`)
+    checkCalls(response, `state at height ${height}`)
     report.requests += 1
     report.heights += 1
   }
@@ -111,22 +111,22 @@ async function runRound(chain: WarmUpChain, server: WarmUpServer, report: WarmUp
   const half = Math.floor(heights.length / 2)
   for (const batch of [heights, heights.slice(half).concat(heights.slice(0, half))]) {
     if (timedOut()) throw new WarmUpError('warm-up timed out')
-    const answer = await server.send('batch', '/v1a/nano_contract/state/batch', JSON.stringify({ id: chain.contractId, ...parts, block_heights: batch }))
-    checkBatch(answer, batch.length)
+    const response = await server.send('batch', '/v1a/nano_contract/state/batch', JSON.stringify({ id: chain.contractId, ...parts, block_heights: batch }))
+    checkBatch(response, batch.length)
     report.requests += 1
     report.heights += batch.length
   }
 }
 
 /** Throws when a batch has a failed height or a view call that failed. */
-function checkBatch(answer: Record<string, unknown>, requested: number): void {
-  const errors = answer.errors as Array<{ block_height: number; error: string }>
+function checkBatch(response: Record<string, unknown>, requested: number): void {
+  const errors = response.errors as Array<{ block_height: number; error: string }>
   // Heights below the one that created the contract fail, as they should.
   const unexpected = errors.filter((error) => error.block_height >= CONTRACT_HEIGHT)
   if (unexpected.length > 0) {
     throw new WarmUpError(`batch of ${requested} heights failed at height ${unexpected[0]!.block_height}: ${unexpected[0]!.error}`, { errors: unexpected.length })
   }
-  for (const snapshot of answer.snapshots as Array<Record<string, unknown>>) checkCalls(snapshot, `batch at height ${String(snapshot.block_height)}`)
+  for (const snapshot of response.snapshots as Array<Record<string, unknown>>) checkCalls(snapshot, `batch at height ${String(snapshot.block_height)}`)
 }
 
 /** Throws when a view call of a snapshot returned an error, because a warm-up should run every call through. */
@@ -156,19 +156,20 @@ function createWarmUpQuery(chain: WarmUpChain, sandbox: WarmUpSandbox | undefine
 class WarmUpServer {
   private router: express.Router | undefined
   private readonly logger = discardingLogger()
+  private readonly server: Server
 
-  private constructor(private readonly server: Server) {}
+  private constructor() {
+    const app = express()
+    app.use('/v1a', (req, res, next) => this.router!(req, res, next))
+    this.server = app.listen(0, '127.0.0.1')
+  }
 
   static async listen(): Promise<WarmUpServer> {
-    const app = express()
-    let warmUpServer: WarmUpServer | undefined = undefined
-    app.use('/v1a', (req, res, next) => warmUpServer!.router!(req, res, next))
-    const server = app.listen(0, '127.0.0.1')
+    const warmUpServer = new WarmUpServer()
     await new Promise<void>((resolve, reject) => {
-      server.once('listening', resolve)
-      server.once('error', reject)
+      warmUpServer.server.once('listening', resolve)
+      warmUpServer.server.once('error', reject)
     })
-    warmUpServer = new WarmUpServer(server)
     return warmUpServer
   }
 
@@ -224,10 +225,6 @@ export class WarmUpError extends NcStateError {
 }
 
 /** Creates a logger that formats lines as the server's does and drops them, so the warm-up's requests run the logging code too. */
-function discardingLogger(): winston.Logger {
-  const sink = new Writable({ write: (_chunk, _encoding, done) => done() })
-  return winston.createLogger({
-    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
-    transports: [new winston.transports.Stream({ stream: sink })],
-  })
+function discardingLogger(): Logger {
+  return createLogger('info', new Writable({ write: (_chunk, _encoding, done) => done() }))
 }
