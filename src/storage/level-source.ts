@@ -203,7 +203,7 @@ function openFailed(path: string, cause: unknown): StorageError {
   const rootCause = (cause as { cause?: { code?: unknown; message?: string } }).cause
   if (rootCause?.code === 'LEVEL_LOCKED') {
     return new StorageError('NC_STORAGE_NOT_OPEN',
-      `database ${path} is locked by another process; stop that process, or open the database with multithreading in every thread of one process`,
+      `database ${path} is locked by another process, such as a running \`nc-state serve\`; stop that process and try again`,
       { location: path }, { cause })
   }
   const detail = rootCause?.message ?? (cause as Error).message
