@@ -18,3 +18,15 @@ function parseNumber(text: string): number | bigint {
   if (isInteger(text) && !isSafeNumber(text)) return BigInt(text)
   return Number(text)
 }
+
+/**
+ * Parses JSON in which every number is an integer, as the state endpoint renders it, and makes
+ * each number a bigint, as in the query layer's values.
+ */
+export function parseIntegerJson(text: string): unknown {
+  return parse(text, null, parseIntegerAsBigint)
+}
+
+function parseIntegerAsBigint(text: string): bigint | number {
+  return isInteger(text) ? BigInt(text) : Number(text)
+}

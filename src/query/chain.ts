@@ -53,8 +53,23 @@ export interface BlueprintDescriber {
 
 export type CallResult = { value: unknown } | { errmsg: string }
 
+/** View calls of one contract at one block root. */
+export interface ViewCallRunnerRequest {
+  blockRootId: Uint8Array
+  contractId: Uint8Array
+  /** The contract's root at that block, when known; it spares the runner a walk of the block trie. */
+  contractRootId?: Uint8Array
+  blueprintId: Uint8Array
+  calls: string[]
+}
+
 /** Executes view calls at a block root. */
 export interface ViewCallRunner {
-  /** `contractRootId`, when given, spares the runner a walk of the block trie. */
-  call(request: { blockRootId: Uint8Array; contractId: Uint8Array; contractRootId?: Uint8Array; blueprintId: Uint8Array; calls: string[] }): Promise<Record<string, CallResult>>
+  call(request: ViewCallRunnerRequest): Promise<Record<string, CallResult>>
+  /**
+   * Runs the same calls and returns each result object, `{"value":...}` or `{"errmsg":...}`, as
+   * JSON text by call string. Optional: with it, the query layer passes results on without
+   * parsing and serializing them again.
+   */
+  callJson?(request: ViewCallRunnerRequest): Promise<Record<string, string>>
 }

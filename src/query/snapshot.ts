@@ -1,7 +1,7 @@
 import { bytesToHex, decodeAttributeValue, findUnsupportedType, valueToJson } from '../encoding/index.js'
 import type { FieldDescription } from '../encoding/nc-type/descriptor.js'
-import { stringifyJson } from '../json.js'
-import type { Balance, BlockInfo, BlueprintDescriber, CallResult, ChainReader, ContractStateReader, ViewCallRunner } from './chain.js'
+import { parseIntegerJson, stringifyJson } from '../json.js'
+import type { Balance, BlockInfo, BlueprintDescriber, CallResult, ChainReader, ContractStateReader, ViewCallRunner, ViewCallRunnerRequest } from './chain.js'
 import { isWellFormedFieldName } from './field-names.js'
 import { parsePythonHex } from './hex.js'
 import { joinObjectJson, type RenderCache, type Rendered } from './render-cache.js'
@@ -28,7 +28,8 @@ export interface Snapshot {
 
 /** A snapshot with its JSON text, so a batch assembles responses without serializing a part twice. */
 export interface RenderedSnapshot {
-  snapshot: Snapshot
+  /** The snapshot as values; a snapshot rendered in the sandbox is parsed from its JSON text when first read. */
+  readonly snapshot: Snapshot
   /** The snapshot object's members as JSON text, without the surrounding braces. */
   membersJson: string
   /**
@@ -72,7 +73,25 @@ export async function buildSnapshot(
     const built = await renderSnapshot(deps, state, blockRootId, contractId, contractIdText, parts)
     return { value: built.snapshot, json: built.membersJson }
   })
-  return { snapshot: rendered.value as Snapshot, membersJson: rendered.json, contentId }
+  return renderedSnapshot(rendered.json, contentId, rendered.value as Snapshot | undefined)
+}
+
+function renderedSnapshot(membersJson: string, contentId: string, value: Snapshot | undefined): RenderedSnapshot {
+  let snapshot = value
+  return {
+    membersJson,
+    contentId,
+    get snapshot() {
+      return (snapshot ??= parseSnapshot(membersJson))
+    },
+  }
+}
+
+/** The snapshot that `membersJson` renders, with records shaped as `renderSnapshot` builds them. */
+function parseSnapshot(membersJson: string): Snapshot {
+  const snapshot = parseIntegerJson(`{${membersJson}}`) as Snapshot
+  for (const record of [snapshot.fields, snapshot.balances, snapshot.calls]) Object.setPrototypeOf(record, null)
+  return snapshot
 }
 
 const signatures = new WeakMap<StateParts, string>()
@@ -87,6 +106,7 @@ function partsSignature(contractIdText: string, parts: StateParts): string {
   return signature
 }
 
+/** Renders a snapshot; `snapshot` is undefined when the view calls came as JSON text only (see `ViewCallRunner.callJson`). */
 async function renderSnapshot(
   deps: SnapshotDependencies,
   state: ContractStateReader,
@@ -94,19 +114,22 @@ async function renderSnapshot(
   contractId: Uint8Array,
   contractIdText: string,
   parts: StateParts,
-): Promise<{ snapshot: Snapshot; membersJson: string }> {
+): Promise<{ snapshot: Snapshot | undefined; membersJson: string }> {
   const blueprintId = await state.blueprintId()
   const blueprint = await deps.blueprints.describe(blueprintId)
   const contractRoot = bytesToHex(state.contractRootId)
 
+  // The view calls go to the sandbox first, so its worker runs them while this thread renders the fields and balances.
+  const pendingCalls = renderCalls(deps, blockRootId, contractId, state.contractRootId, blueprintId, parts.calls)
+  pendingCalls.catch(() => {})
   const balances = await renderBalances(deps.cache, state, contractRoot, parts.balances)
   const fields = await renderFields(deps.cache, state, contractRoot, blueprint.fields, parts.fields)
-  const calls = await renderCalls(deps, blockRootId, contractId, state.contractRootId, blueprintId, parts.calls)
+  const calls = await pendingCalls
 
   const header = { nc_id: contractIdText, blueprint_id: bytesToHex(blueprintId), blueprint_name: blueprint.name }
   const headerJson = JSON.stringify(header)
   return {
-    snapshot: { ...header, fields: fields.value, balances: balances.value, calls: calls.value },
+    snapshot: calls.value === undefined ? undefined : { ...header, fields: fields.value, balances: balances.value, calls: calls.value },
     membersJson: `${headerJson.slice(1, -1)},"fields":${fields.json},"balances":${balances.json},"calls":${calls.json}`,
   }
 }
@@ -197,8 +220,19 @@ async function renderField(state: ContractStateReader, byName: Map<string, Field
   return { value: valueToJson(field.type, decoded.value) }
 }
 
-/** View calls, each cached by block root, contract and call string; the missing ones run in one group. */
-async function renderCalls(deps: SnapshotDependencies, blockRootId: Uint8Array, contractId: Uint8Array, contractRootId: Uint8Array, blueprintId: Uint8Array, calls: string[]) {
+/**
+ * View calls, each cached by block root, contract and call string; the missing ones run in one
+ * group. When the runner gives JSON text (`callJson`), the result has JSON text only, and the
+ * snapshot is parsed from its text if it is ever read as values.
+ */
+async function renderCalls(
+  deps: SnapshotDependencies,
+  blockRootId: Uint8Array,
+  contractId: Uint8Array,
+  contractRootId: Uint8Array,
+  blueprintId: Uint8Array,
+  calls: string[],
+): Promise<{ value: Record<string, CallResult> | undefined; json: string }> {
   const members: Members<CallResult> = new Map()
   if (calls.length === 0) return assemble(members)
 
@@ -214,7 +248,7 @@ async function renderCalls(deps: SnapshotDependencies, blockRootId: Uint8Array, 
   if (missing.length > 0) {
     const results = await runCalls(deps.viewCalls, { blockRootId, contractId, contractRootId, blueprintId, calls: missing })
     for (const call of missing) {
-      const result = rendered<CallResult>(results[call] ?? { errmsg: VIEW_CALLS_UNAVAILABLE })
+      const result = results[call] ?? rendered<CallResult>({ errmsg: VIEW_CALLS_UNAVAILABLE })
       // Without the sandbox nothing was computed, so there is nothing worth keeping.
       if (deps.viewCalls !== undefined) deps.cache.set(prefix + call, result)
       found.set(call, result)
@@ -222,10 +256,17 @@ async function renderCalls(deps: SnapshotDependencies, blockRootId: Uint8Array, 
   }
 
   for (const call of calls) members.set(call, (await found.get(call)!) as Rendered<CallResult>)
-  return assemble(members)
+  const assembled = assemble(members)
+  return deps.viewCalls?.callJson === undefined ? assembled : { value: undefined, json: assembled.json }
 }
 
-async function runCalls(runner: ViewCallRunner | undefined, request: Parameters<ViewCallRunner['call']>[0]): Promise<Record<string, CallResult>> {
-  if (runner === undefined) return {}
-  return runner.call(request)
+/** Results by call string, as JSON text with their values when the runner gives values. */
+async function runCalls(runner: ViewCallRunner | undefined, request: ViewCallRunnerRequest): Promise<Record<string, Rendered>> {
+  const results: Record<string, Rendered> = {}
+  if (runner?.callJson !== undefined) {
+    for (const [call, json] of Object.entries(await runner.callJson(request))) results[call] = { value: undefined, json }
+  } else if (runner !== undefined) {
+    for (const [call, result] of Object.entries(await runner.call(request))) results[call] = rendered(result)
+  }
+  return results
 }

@@ -105,7 +105,12 @@ export class StateQuery {
       throw new QueryError('NC_CONTRACT_NOT_FOUND', 404, `Nano contract does not exist at block ${block.hashHex}.`,
         { contractId: request.id, blockHash: block.hashHex })
     }
-    return { snapshot: rendered.snapshot, json: `{"success":true,${rendered.membersJson}}` }
+    return {
+      get snapshot() {
+        return rendered.snapshot
+      },
+      json: `{"success":true,${rendered.membersJson}}`,
+    }
   }
 
   /** Builds one snapshot per requested height, in request order; a height that fails goes to `errors`. */
@@ -115,26 +120,25 @@ export class StateQuery {
       throw new QueryError('NC_INVALID_PARAMETER', 400, `Too many blocks requested. Maximum is ${MAX_BATCH_HEIGHTS}`, { count })
     }
 
-    const snapshots: BatchSnapshot[] = []
-    const errors: BatchError[] = []
+    const outcomes: HeightOutcome[] = []
     const snapshotJson: string[] = []
     const errorJson: string[] = []
     const totals = newTotals(count)
     for await (const outcome of this.streamBatch(request, totals)) {
-      if (outcome.ok) {
-        snapshots.push(toBatchSnapshot(outcome.height, outcome.block, outcome.snapshot.snapshot))
-        snapshotJson.push(outcome.json)
-      } else {
-        errors.push({ block_height: outcome.height, error: outcome.error })
-        errorJson.push(outcome.json)
-      }
+      outcomes.push(outcome)
+      if (outcome.ok) snapshotJson.push(outcome.json)
+      else errorJson.push(outcome.json)
     }
 
     // `total_unchanged` appears only with `changes_only`, so plain answers keep the reference's shape.
     const { total_unchanged, ...counts } = totals
     const shownTotals = request.changesOnly === true ? totals : counts
+    let result: BatchResult | undefined
     return {
-      result: { success: true, snapshots, errors, ...shownTotals },
+      // Built when read, because the HTTP endpoint sends only the JSON text, and snapshots with view calls are parsed from it.
+      get result() {
+        return (result ??= batchResult(outcomes, shownTotals))
+      },
       json: `{"success":true,"snapshots":[${snapshotJson.join(',')}],"errors":[${errorJson.join(',')}],${JSON.stringify(shownTotals).slice(1, -1)}}`,
     }
   }
@@ -224,6 +228,16 @@ class ChangeFilter {
     if (changed) this.last = outcome
     return changed
   }
+}
+
+function batchResult(outcomes: HeightOutcome[], totals: Omit<BatchTotals, 'total_unchanged'>): BatchResult {
+  const snapshots: BatchSnapshot[] = []
+  const errors: BatchError[] = []
+  for (const outcome of outcomes) {
+    if (outcome.ok) snapshots.push(toBatchSnapshot(outcome.height, outcome.block, outcome.snapshot.snapshot))
+    else errors.push({ block_height: outcome.height, error: outcome.error })
+  }
+  return { success: true, snapshots, errors, ...totals }
 }
 
 function newTotals(count: number): BatchTotals {

@@ -1,51 +1,23 @@
-import type { ViewCallResult } from './view-call-executor.js'
-
-/** Output of `ncsandbox.host.call_views`. A result is undefined when its call string ran out of time. */
-export type CallResults = { ok: true; results: Array<ViewCallResult | undefined> } | { ok: false; error: string }
-
-type RawResult = { value: unknown } | { errmsg: string } | { timed_out: true }
-
-/** First character of a string that `ncsandbox.calls.json_safe` marked. */
-const MARK = '\u0000'
+import { parseIntegerJson } from '../json.js'
 
 /**
- * Parses the JSON text of `call_views` with `JSON.parse` and restores what Python marked.
- * Every JSON number is an integer (views return no floats) and becomes a bigint. A string
- * `MARK + digits` is an integer too large for a double, and `MARK + MARK + text` is the string
- * `MARK + text`. This runs several times faster than a lossless JSON parser on the main thread.
+ * Output of `ncsandbox.host.call_views`: the JSON text of each call string's result object,
+ * `{"value":...}` or `{"errmsg":...}`, in call order. A result is undefined when its call string
+ * ran out of time.
  */
-export function parseCallResults(json: string): CallResults {
-  const parsed = JSON.parse(json) as { ok: true; results: RawResult[] } | { ok: false; error: string }
-  if (!parsed.ok) return parsed
+export type CallResultTexts = { ok: true; results: Array<string | undefined> } | { ok: false; error: string }
 
-  const results = parsed.results.map((result): ViewCallResult | undefined => {
-    if ('timed_out' in result) return undefined
-    if ('value' in result) return { value: restoreIntegers(result.value) }
-    return result
-  })
-  return { ok: true, results }
+const OK_LINE = '{"ok":true}'
+const TIMED_OUT_LINE = '{"timed_out":true}'
+
+/** Splits the lines of `call_views` (see `ncsandbox/host.py`) without parsing the results. */
+export function splitCallResults(text: string): CallResultTexts {
+  const lines = text.split('\n')
+  if (lines[0] !== OK_LINE) return JSON.parse(lines[0]!) as { ok: false; error: string }
+  return { ok: true, results: lines.slice(1).map((line) => (line === TIMED_OUT_LINE ? undefined : line)) }
 }
 
-function restoreIntegers(value: unknown): unknown {
-  if (typeof value === 'number') return BigInt(value)
-  if (typeof value === 'string') return value.startsWith(MARK) ? restoreMarked(value) : value
-  if (value === null || typeof value !== 'object') return value
-
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = restoreIntegers(value[i])
-    return value
-  }
-  const record = value as Record<string, unknown>
-  for (const key of Object.keys(record)) {
-    const restored = restoreIntegers(record[key])
-    // Assigning `__proto__` would set the prototype; JSON.parse made it an own property, which it stays.
-    if (key === '__proto__') Object.defineProperty(record, key, { value: restored, writable: true, enumerable: true, configurable: true })
-    else record[key] = restored
-  }
-  return record
-}
-
-function restoreMarked(text: string): string | bigint {
-  const rest = text.slice(1)
-  return rest.startsWith(MARK) ? rest : BigInt(rest)
+/** Parses a call result's JSON text. Views return no floats, so every number becomes a bigint. */
+export function parseCallResult(text: string): { value: unknown } | { errmsg: string } {
+  return parseIntegerJson(text) as { value: unknown } | { errmsg: string }
 }

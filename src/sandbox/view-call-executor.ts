@@ -7,7 +7,7 @@ import type { BlueprintDescription } from '../encoding/nc-type/descriptor.js'
 import { bytesToHex } from '../encoding/hex.js'
 import type { Logger } from '../logging.js'
 import { BlueprintNotFoundError, BlueprintRejectedError, SandboxError, type BlueprintCheck } from './errors.js'
-import { parseCallResults } from './call-results.js'
+import { parseCallResult, splitCallResults } from './call-results.js'
 import {
   CONTROL_BUFFER_BYTES,
   ControlSlot,
@@ -89,6 +89,7 @@ export interface ViewCallExecutorStats {
 export interface WarmUpSandbox {
   describe(blueprintId: string | Uint8Array): Promise<BlueprintDescription>
   call(request: ViewCallRequest): Promise<Record<string, ViewCallResult>>
+  callJson(request: ViewCallRequest): Promise<Record<string, string>>
   close(): void
 }
 
@@ -163,6 +164,8 @@ interface SandboxWorker {
 export class ViewCallExecutor {
   /** Result of a call that ran past the time limit. The node has no such limit, so this text is the sandbox's own. */
   private readonly timedOut: ViewCallResult
+  /** `timedOut` as JSON text. */
+  private readonly timedOutJson: string
   private readonly options: Required<Omit<ViewCallExecutorOptions, 'builtinBlueprintsDir' | 'logger'>> & Pick<ViewCallExecutorOptions, 'builtinBlueprintsDir' | 'logger'>
   private readonly pool: SandboxWorker[] = []
   private readonly queue: Task[] = []
@@ -173,7 +176,7 @@ export class ViewCallExecutor {
   /** Replaced workers still ending; `close` waits for them, so their checkpoints are gone when it returns. */
   private readonly endingWorkers = new Set<Promise<void>>()
   private memoryWarningLogged = false
-  private readonly answers: LRUCache<string, ViewCallResult> | undefined
+  private readonly answers: LRUCache<string, string> | undefined
   private nextId = 1
   private closed = false
   private readonly counters: ViewCallExecutorStats = { requests: 0, callStrings: 0, workerBusyMs: 0, workersReplaced: 0 }
@@ -192,6 +195,7 @@ export class ViewCallExecutor {
     }
     if (this.options.resultCacheEntries > 0) this.answers = new LRUCache({ max: this.options.resultCacheEntries })
     this.timedOut = { errmsg: `NCFail('view call exceeded the time limit of ${this.options.timeoutMs} ms')` }
+    this.timedOutJson = JSON.stringify(this.timedOut)
     if (!Number.isInteger(this.options.workers) || this.options.workers < 1) {
       throw new RangeError(`workers must be a positive integer, got ${this.options.workers}`)
     }
@@ -227,12 +231,23 @@ export class ViewCallExecutor {
    * are answered once.
    */
   async call(request: ViewCallRequest): Promise<Record<string, ViewCallResult>> {
-    const blockRootId = toHex(request.blockRootId)
-    const contractId = toHex(request.contractId)
-    const unique = [...new Set(request.calls)]
-    const cacheKey = (call: string) => `${blockRootId}:${contractId}:${call}`
+    const texts = await this.callJson(request)
+    const results: Record<string, ViewCallResult> = {}
+    for (const [call, text] of Object.entries(texts)) results[call] = parseCallResult(text)
+    return results
+  }
 
-    const found = new Map<string, ViewCallResult>()
+  /**
+   * Runs view calls like `call`, and returns each result as the JSON text of its result object,
+   * `{"value":...}` or `{"errmsg":...}`, as the worker wrote it: the node's key order and every
+   * digit are kept, and nothing is parsed.
+   */
+  async callJson(request: ViewCallRequest): Promise<Record<string, string>> {
+    const state = callStateOf(request)
+    const unique = [...new Set(request.calls)]
+    const cacheKey = (call: string) => `${state.blockRootId}:${state.contractId}:${call}`
+
+    const found = new Map<string, string>()
     const missing = unique.filter((call) => {
       const cached = this.answers?.get(cacheKey(call))
       if (cached !== undefined) found.set(call, cached)
@@ -240,16 +255,15 @@ export class ViewCallExecutor {
     })
 
     if (missing.length > 0) {
-      const contractRootId = request.contractRootId === undefined ? undefined : toHex(request.contractRootId)
-      const answers = await this.runCalls({ blockRootId, contractId, contractRootId }, missing)
+      const answers = await this.runCalls(state, missing)
       missing.forEach((call, index) => {
         const answer = answers[index]!
         found.set(call, answer)
-        if (answer !== this.timedOut) this.answers?.set(cacheKey(call), answer)
+        if (answer !== this.timedOutJson) this.answers?.set(cacheKey(call), answer)
       })
     }
 
-    const results: Record<string, ViewCallResult> = {}
+    const results: Record<string, string> = {}
     for (const call of unique) results[call] = found.get(call)!
     return results
   }
@@ -276,13 +290,13 @@ export class ViewCallExecutor {
       call: async (request) => {
         assertOpen()
         const calls = [...new Set(request.calls)]
-        const state: CallState = {
-          blockRootId: toHex(request.blockRootId),
-          contractId: toHex(request.contractId),
-          contractRootId: request.contractRootId === undefined ? undefined : toHex(request.contractRootId),
-          storage,
-        }
-        const answers = await this.runCalls(state, calls)
+        const answers = await this.runCalls({ ...callStateOf(request), storage }, calls)
+        return Object.fromEntries(calls.map((call, index) => [call, parseCallResult(answers[index]!)]))
+      },
+      callJson: async (request) => {
+        assertOpen()
+        const calls = [...new Set(request.calls)]
+        const answers = await this.runCalls({ ...callStateOf(request), storage }, calls)
         return Object.fromEntries(calls.map((call, index) => [call, answers[index]!]))
       },
       close: () => {
@@ -316,8 +330,8 @@ export class ViewCallExecutor {
     await Promise.all([...this.endingWorkers])
   }
 
-  /** Runs call strings in one worker message and returns their results in order. */
-  private async runCalls(state: CallState, calls: string[]): Promise<ViewCallResult[]> {
+  /** Runs call strings in one worker message and returns the JSON text of their results, in order. */
+  private async runCalls(state: CallState, calls: string[]): Promise<string[]> {
     const { blockRootId, contractId } = state
     if (state.storage === undefined) this.counters.callStrings += calls.length
     const outcome = await this.submit({ kind: 'call', ...state, calls })
@@ -326,19 +340,19 @@ export class ViewCallExecutor {
       // The worker was replaced; the other call strings run again, as views have no side effects.
       const others = calls.filter((_, index) => index !== outcome.callIndex)
       const results = others.length === 0 ? [] : await this.runCalls(state, others)
-      results.splice(outcome.callIndex, 0, this.timedOut)
+      results.splice(outcome.callIndex, 0, this.timedOutJson)
       return results
     }
     if (outcome.kind === 'failed') {
-      if (outcome.interrupted) return calls.map(() => this.timedOut)
+      if (outcome.interrupted) return calls.map(() => this.timedOutJson)
       throw new SandboxError('NC_SANDBOX_FAILED', `view calls on contract ${contractId} failed in the sandbox: ${outcome.message}`, { contractId, blockRootId, calls })
     }
 
-    const answer = parseCallResults((outcome as { json: string }).json)
+    const answer = splitCallResults((outcome as { json: string }).json)
     if (!answer.ok) {
       throw new SandboxError('NC_SANDBOX_FAILED', `view calls on contract ${contractId} at block root ${blockRootId} could not read storage: ${answer.error}`, { contractId, blockRootId, calls })
     }
-    return answer.results.map((result) => result ?? this.timedOut)
+    return answer.results.map((result) => result ?? this.timedOutJson)
   }
 
   private async runDescribe(blueprintId: string, storage?: WorkerStorage): Promise<BlueprintDescription> {
@@ -540,6 +554,14 @@ export class ViewCallExecutor {
 
 function removeCheckpoint(entry: SandboxWorker): void {
   if (entry.checkpointDirectory !== undefined) releaseTemporaryCheckpointDirectory(entry.checkpointDirectory)
+}
+
+function callStateOf(request: ViewCallRequest): CallState {
+  return {
+    blockRootId: toHex(request.blockRootId),
+    contractId: toHex(request.contractId),
+    contractRootId: request.contractRootId === undefined ? undefined : toHex(request.contractRootId),
+  }
 }
 
 function toHex(id: string | Uint8Array): string {

@@ -51,6 +51,10 @@ const RESULT_VIEWS = `
         return {'_' + '_proto' + '_' + '_': 5, 'next': 6}
 
     @view
+    def names_by_rank(self) -> dict[int, str]:
+        return {3: 'c', 1: 'a', 20: 'b'}
+
+    @view
     def short_pair(self) -> tuple[int, int]:
         return (1,)
 
@@ -175,6 +179,18 @@ describe('view results', () => {
     assert.deepEqual(Object.keys(result.value), ['__proto__', 'next'])
     assert.equal(Object.getOwnPropertyDescriptor(result.value, '__proto__')?.value, 5n)
     assert.equal(Object.getPrototypeOf(result.value), Object.prototype)
+  })
+
+  test('JSON text keeps key order and digits', async () => {
+    const calls = ['names_by_rank()', 'huge_integer()', 'text_with_nul()', 'past_encodable()']
+    const texts = await executor.callJson({ blockRootId, contractId: zoo, calls })
+
+    assert.deepEqual(texts, {
+      'names_by_rank()': '{"value":{"3":"c","1":"a","20":"b"}}',
+      'huge_integer()': `{"value":${2n ** 200n + 7n}}`,
+      'text_with_nul()': '{"value":"\\u0000123"}',
+      'past_encodable()': '{"errmsg":"NCFail()"}',
+    })
   })
 
   test('sets and nested containers', async () => {

@@ -15,11 +15,6 @@ from ncsandbox.storage import BlockStorage
 # Result of a call string whose time budget ran out; the host turns it into its own message.
 TIMED_OUT: dict[str, Any] = {'timed_out': True}
 
-# Integers beyond this magnitude lose digits as JSON numbers read by JavaScript, so they are
-# written as marked strings (see `json_safe`).
-MAX_SAFE_INTEGER = 2 ** 53 - 1
-MARK = '\x00'
-
 
 def parse_call(blueprint_class: type, call: str) -> tuple[str, tuple, Method]:
     """Split `method(arg, ...)`, look the method up and convert the JSON arguments by its types."""
@@ -41,27 +36,6 @@ def answer_call(runner: Runner, blueprint_class: type, contract_id: bytes, call:
         return {'value': runner.call_view_method(contract_id, method_name, args, {}, as_json=True)}
     except Exception as e:
         return {'errmsg': repr(e)}
-
-
-def json_safe(value: Any) -> Any:
-    """Mark what JSON cannot carry exactly to JavaScript: an integer beyond 2**53 - 1 becomes
-    MARK + its digits, and a string that starts with MARK gets a second MARK in front.
-    Object keys are left as they are."""
-    # NCType JSON forms are made of these exact classes (see `NCType.to_json`), except that a
-    # `str` result is returned as the view made it, so it may be of a subclass.
-    value_class = type(value)
-    if value_class is int:
-        return value if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER else MARK + str(value)
-    # Safe ints, the most common items, are kept without a call.
-    if value_class is dict:
-        return {key: item if type(item) is int and -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER else json_safe(item)
-                for key, item in value.items()}
-    if value_class is list:
-        return [item if type(item) is int and -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER else json_safe(item)
-                for item in value]
-    if isinstance(value, str):
-        return MARK + value if value.startswith(MARK) else value
-    return value
 
 
 class CallClock:
@@ -102,8 +76,7 @@ def run_calls(host: Any, load_class: Any, roots: Any, clock: CallClock, block_ro
                 if setup_result is not None:
                     result = setup_result
                 else:
-                    answer = answer_call(Runner(block, load_class), blueprint_class, contract_id, call)
-                    result = {'value': json_safe(answer['value'])} if 'value' in answer else answer
+                    result = answer_call(Runner(block, load_class), blueprint_class, contract_id, call)
                 break
             except KeyboardInterrupt:
                 if clock.interrupted():

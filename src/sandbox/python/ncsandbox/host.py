@@ -122,9 +122,12 @@ def call_views(block_root: str, contract_id: str, calls_json: str, contract_root
     """Run the view calls `calls_json` (a JSON array of call strings) for a contract at a block root.
     `contract_root`, when given, is the contract's root in that block's trie, which then is not read.
 
-    Returns `{"ok": true, "results": [...]}` with one result per call string, in order:
-    `{"value": ...}` (see `ncsandbox.calls.json_safe` for integers), `{"errmsg": ...}`, or
-    `{"timed_out": true}`. Returns `{"ok": false, "error": ...}` when reading storage failed.
+    Returns lines of JSON text. The first is `{"ok":true}`, and each next line is the result of one
+    call string, in order: `{"value":...}`, `{"errmsg":...}` or `{"timed_out":true}`. The value is
+    the node's JSON form, written once here, so JavaScript passes it on unparsed, with every digit
+    and with dict keys in the view's order. `json.dumps` escapes line breaks inside strings, so a
+    result is always one line. When reading storage failed, the only line is
+    `{"ok":false,"error":...}`.
     """
     state = _storage(storage)
     calls = json.loads(calls_json)
@@ -133,4 +136,6 @@ def call_views(block_root: str, contract_id: str, calls_json: str, contract_root
                             contract_root)
     except HostError as e:
         return json.dumps({'ok': False, 'error': str(e)})
-    return json.dumps({'ok': True, 'results': results}, ensure_ascii=False)
+    lines = ['{"ok":true}']
+    lines.extend(json.dumps(result, ensure_ascii=False, separators=(',', ':')) for result in results)
+    return '\n'.join(lines)
