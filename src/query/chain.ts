@@ -57,7 +57,7 @@ export type CallResult = { value: unknown } | { errmsg: string }
 export interface ViewCallRunnerRequest {
   blockRootId: Uint8Array
   contractId: Uint8Array
-  /** The contract's root at that block, when known; it spares the runner a walk of the block trie. */
+  /** The contract's root at that block, when known, which spares the runner a walk of the block trie. */
   contractRootId?: Uint8Array
   blueprintId: Uint8Array
   calls: string[]

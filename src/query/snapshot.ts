@@ -28,7 +28,7 @@ export interface Snapshot {
 
 /** A snapshot with its JSON text, so a batch assembles responses without serializing a part twice. */
 export interface RenderedSnapshot {
-  /** The snapshot as values; a snapshot rendered in the sandbox is parsed from its JSON text when first read. */
+  /** The snapshot as values. When the view calls came as JSON text only, it is parsed from `membersJson` when first read. */
   readonly snapshot: Snapshot
   /** The snapshot object's members as JSON text, without the surrounding braces. */
   membersJson: string
@@ -87,7 +87,7 @@ function renderedSnapshot(membersJson: string, contentId: string, value: Snapsho
   }
 }
 
-/** The snapshot that `membersJson` renders, with records shaped as `renderSnapshot` builds them. */
+/** Parses the snapshot that `membersJson` renders, with records shaped as `renderSnapshot` builds them. */
 function parseSnapshot(membersJson: string): Snapshot {
   const snapshot = parseIntegerJson(`{${membersJson}}`) as Snapshot
   for (const record of [snapshot.fields, snapshot.balances, snapshot.calls]) Object.setPrototypeOf(record, null)
@@ -106,7 +106,7 @@ function partsSignature(contractIdText: string, parts: StateParts): string {
   return signature
 }
 
-/** Renders a snapshot; `snapshot` is undefined when the view calls came as JSON text only (see `ViewCallRunner.callJson`). */
+/** Renders a snapshot. `snapshot` is undefined when the view calls came as JSON text only (see `ViewCallRunner.callJson`). */
 async function renderSnapshot(
   deps: SnapshotDependencies,
   state: ContractStateReader,
@@ -221,9 +221,8 @@ async function renderField(state: ContractStateReader, byName: Map<string, Field
 }
 
 /**
- * View calls, each cached by block root, contract and call string; the missing ones run in one
- * group. When the runner gives JSON text (`callJson`), the result has JSON text only, and the
- * snapshot is parsed from its text if it is ever read as values.
+ * Renders view calls, each cached by block root, contract and call string. The missing ones run
+ * in one group. When the runner gives JSON text (`callJson`), the result has JSON text only.
  */
 async function renderCalls(
   deps: SnapshotDependencies,
@@ -260,7 +259,7 @@ async function renderCalls(
   return deps.viewCalls?.callJson === undefined ? assembled : { value: undefined, json: assembled.json }
 }
 
-/** Results by call string, as JSON text with their values when the runner gives values. */
+/** Runs the calls and returns their results by call string, as JSON text, with values when the runner gives them. */
 async function runCalls(runner: ViewCallRunner | undefined, request: ViewCallRunnerRequest): Promise<Record<string, Rendered>> {
   const results: Record<string, Rendered> = {}
   if (runner?.callJson !== undefined) {

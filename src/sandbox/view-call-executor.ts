@@ -238,9 +238,9 @@ export class ViewCallExecutor {
   }
 
   /**
-   * Runs view calls like `call`, and returns each result as the JSON text of its result object,
-   * `{"value":...}` or `{"errmsg":...}`, as the worker wrote it: the node's key order and every
-   * digit are kept, and nothing is parsed.
+   * Runs view calls like `call` and returns each result object, `{"value":...}` or
+   * `{"errmsg":...}`, as the JSON text the worker wrote. The node's key order and every digit
+   * are kept.
    */
   async callJson(request: ViewCallRequest): Promise<Record<string, string>> {
     const state = callStateOf(request)
