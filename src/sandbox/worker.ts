@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   py.runPython(`import sys\nsys.setrecursionlimit(${settings.recursionLimit})`)
 
   const source = settings.storageKind === 'rocksdb'
-    ? await openRocksDbSource(settings.dbPath, { checkpointDirectory: settings.checkpointDirectory })
+    ? await openRocksDbSource(settings.dbPath, { checkpointDirectory: settings.checkpointDirectory, createCheckpointDirectory: false })
     : await openLevelSource(settings.dbPath, { multithreading: true })
   const storage = new NodeStorage(source)
   const nodes = new CachedTrieNodeSource(storage, { cacheMaxBytes: settings.trieCacheBytes })

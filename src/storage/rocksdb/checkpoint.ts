@@ -1,4 +1,4 @@
-import { constants, mkdtempSync, rmSync } from 'node:fs'
+import { constants, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { copyFile, link, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,10 +28,14 @@ export interface Checkpoint {
  * Creates `directory` (or empties it when an earlier run of this package left it) and marks it
  * as a checkpoint, so that a later run may delete it. Throws `NC_IMPORT_CHECKPOINT_INVALID` when
  * the directory exists, is not empty and has no marker.
+ *
+ * With `create: false` the directory must exist already, as one made by
+ * `makeTemporaryCheckpointDirectory` does. A missing one then throws instead of being made again,
+ * so a checkpoint that the exit handler deleted while a thread was still making it stays deleted.
  */
-export async function prepareCheckpointDirectory(directory: string): Promise<void> {
+export async function prepareCheckpointDirectory(directory: string, { create = true }: { create?: boolean } = {}): Promise<void> {
   const entries = await readdir(directory).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') {
+    if (error.code === 'ENOENT' && create) {
       return undefined
     }
     throw new ImportError('NC_IMPORT_CHECKPOINT_INVALID', `cannot use ${directory} as checkpoint directory: ${error.message}`, { path: directory }, { cause: error })
@@ -46,7 +50,7 @@ export async function prepareCheckpointDirectory(directory: string): Promise<voi
     await rm(directory, { recursive: true, force: true })
   }
 
-  await mkdir(directory, { recursive: true })
+  if (entries === undefined || entries.length > 0) await mkdir(directory, { recursive: true })
   await writeFile(join(directory, CHECKPOINT_MARKER), 'Temporary copy of a RocksDB directory made by nc-state; safe to delete.\n')
 }
 
@@ -117,9 +121,8 @@ export function makeTemporaryCheckpointDirectory(): string {
     deletesAtExit = true
     process.once('exit', () => {
       for (const left of temporaryDirectories) {
-        // RocksDB may still be writing into a checkpoint it is opening, so a delete can fail once.
         try {
-          rmSync(left, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 })
+          deleteWhileWritten(left)
         } catch (error) {
           // The other directories still go; this one is named so that it can be deleted by hand.
           process.stderr.write(`nc-state: temporary RocksDB checkpoint ${left} could not be deleted: ${(error as Error).message}\n`)
@@ -128,6 +131,24 @@ export function makeTemporaryCheckpointDirectory(): string {
     })
   }
   return directory
+}
+
+/**
+ * Deletes a checkpoint directory that a sandbox worker or an opening source may still be filling,
+ * as at exit during startup. The directory is renamed first, so the next write fails instead of
+ * adding a file while the directory is being deleted, and nothing makes the old name again (see
+ * `prepareCheckpointDirectory`).
+ */
+function deleteWhileWritten(directory: string): void {
+  const deleting = `${directory}-deleting`
+  try {
+    renameSync(directory, deleting)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw error
+  }
+  // A write already under way when the directory was renamed can still land in it, so the delete may need a retry.
+  rmSync(deleting, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 })
 }
 
 /** Deletes a directory made by `makeTemporaryCheckpointDirectory`. */

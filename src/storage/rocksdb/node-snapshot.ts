@@ -13,6 +13,8 @@ export interface OpenNodeSnapshotOptions {
    * deleted by `close()`. On the source's file system its table files are hard links, elsewhere copies.
    */
   checkpointDirectory: string
+  /** False when `checkpointDirectory` already exists and must not be made again (see `prepareCheckpointDirectory`). Default: true. */
+  createCheckpointDirectory?: boolean
   logger?: Logger
   /** Block cache of each column family, in bytes. */
   cacheSize?: number
@@ -47,7 +49,7 @@ export class NodeSnapshot {
   /** Checks and opens the RocksDB at `from` (see `inspectNodeDirectory` and `assertSourceUnlocked`). */
   static async open(from: string, options: OpenNodeSnapshotOptions): Promise<NodeSnapshot> {
     const source = await inspectNodeDirectory(from)
-    await prepareCheckpointDirectory(options.checkpointDirectory)
+    await prepareCheckpointDirectory(options.checkpointDirectory, { create: options.createCheckpointDirectory ?? true })
 
     try {
       await assertSourceUnlocked(source.path, options.checkpointDirectory, options.logger)

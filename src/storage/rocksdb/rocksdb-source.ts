@@ -11,6 +11,11 @@ export interface RocksDbSourceOptions {
    * costs only hard links, elsewhere it copies every table file.
    */
   checkpointDirectory?: string
+  /**
+   * False when `checkpointDirectory` was made by `makeTemporaryCheckpointDirectory`, so that it is
+   * not made again after the exit handler deleted it. Default: true.
+   */
+  createCheckpointDirectory?: boolean
   logger?: Logger
   /** Block cache of each column family, in bytes. */
   cacheSize?: number
@@ -26,6 +31,8 @@ export async function openRocksDbSource(directory: string, options: RocksDbSourc
   try {
     const snapshot = await NodeSnapshot.open(directory, {
       checkpointDirectory: options.checkpointDirectory ?? temporary!,
+      // The exit handler may delete a temporary directory while it is being filled, and it must stay deleted.
+      createCheckpointDirectory: temporary === undefined ? options.createCheckpointDirectory ?? true : false,
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }),
     })
